@@ -1,0 +1,42 @@
+# SPDX-License-Identifier: GPL-2.0
+# Helpers shared by the host-side scripts.
+
+# release_of 7.2|6.12|6.1|sid|trixie|bookworm: the Debian release whose
+# kernel it is.
+release_of() {
+	case $1 in
+	7.2 | sid | unstable) echo sid ;;
+	6.12 | trixie) echo trixie ;;
+	6.1 | bookworm) echo bookworm ;;
+	*) echo "unknown kernel '$1' (use 7.2, 6.12 or 6.1)" >&2; return 1 ;;
+	esac
+}
+
+# host_setup: the packages this machine needs to build roots and run VMs.
+host_setup() {
+	local need=() p
+	for p in qemu-system-x86 debootstrap ca-certificates xz-utils zstd \
+		 busybox-static cpio kmod; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+			grep -q "ok installed" || need+=("$p")
+	done
+	[ ${#need[@]} -eq 0 ] && return 0
+	echo "# installing host packages: ${need[*]}"
+	apt-get -o Acquire::Check-Valid-Until=false update -qq >/dev/null &&
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		--no-install-recommends "${need[@]}" >/dev/null
+}
+
+nft_xlat_cache() {
+	echo "${NFT_XLAT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/nft-xlat}"
+}
+
+# kernel_release ROOT: the newest kernel of a root that has its headers.
+kernel_release() {
+	local k found=
+	for k in $(ls -v "$1/lib/modules"); do
+		[ -d "$1/usr/src/linux-headers-$k" ] && found=$k
+	done
+	[ -n "$found" ] || { echo "no kernel with headers in $1" >&2; return 1; }
+	echo "$found"
+}
