@@ -1,0 +1,136 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# vm.sh - boot a Debian kernel in QEMU with its Debian root as the guest
+# filesystem, load the freshly built nft_xlat.ko and run a command inside.
+# Nothing is ever loaded into the kernel of the machine running this.
+#
+#   vm.sh [-k RELEASE] [-t SECONDS] [-n] -- COMMAND [ARGS...]
+#   vm.sh [-k RELEASE] -s
+#
+#   -k RELEASE  sid (7.2, default), trixie (6.12) or bookworm (6.1)
+#   -t SECONDS  wall-clock limit of the whole run (default 1200)
+#   -n          do not load nft_xlat.ko
+#   -s          interactive shell on the VM console (leave with 'exit'
+#               or Ctrl-a x)
+#   -c CPUS     virtual CPUs (default 2)  -m MB  guest memory (default 2048)
+#
+# COMMAND runs as root in the guest with the clone mounted at /mnt/src as its
+# working directory.  The exit status is COMMAND's, or 1 when the kernel
+# logged a WARN/BUG/Oops or the module could not be unloaded afterwards; 124
+# when the time ran out; 125 when the VM died before reporting.  Console log,
+# output and kernel log are kept in build/vm-runs/<id>/.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+release=sid limit=1200 module=1 mode=run cpus=2 mem=2048
+usage() { sed -n '4,24p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-2}"; }
+while getopts "k:t:c:m:nsh" opt; do
+	case $opt in
+	k) release=$OPTARG ;;
+	t) limit=$OPTARG ;;
+	c) cpus=$OPTARG ;;
+	m) mem=$OPTARG ;;
+	n) module=0 ;;
+	s) mode=shell ;;
+	h) usage 0 ;;
+	*) usage ;;
+	esac
+done
+shift $((OPTIND - 1))
+[ "$mode" = shell ] || [ $# -gt 0 ] || usage
+
+# shellcheck source=scripts/common.sh
+source "$top/scripts/common.sh"
+host_setup
+root=$("$top/scripts/mkroot.sh" "$release")
+kver=$(kernel_release "$root")
+# Kernels that build virtiofs or virtio-pci as modules boot through a small
+# initramfs; the others mount the root directly.
+initrd=()
+if ! grep -q '^CONFIG_VIRTIO_FS=y' "$root/boot/config-$kver" ||
+   ! grep -q '^CONFIG_VIRTIO_PCI=y' "$root/boot/config-$kver"; then
+	img=$(nft_xlat_cache)/initrd/$kver.img
+	if [ ! -s "$img" ] || [ "$img" -ot "$root/.nft-xlat-root" ]; then
+		mkdir -p "$(dirname "$img")"
+		"$top/scripts/mkinitrd.sh" "$root" "$kver" "$img"
+	fi
+	initrd=(-initrd "$img")
+fi
+if [ "$module" = 1 ] && [ ! -f "$top/build/$release/nft_xlat.ko" ]; then
+	echo "vm: build/$release/nft_xlat.ko missing: run 'make KERNEL=$release' first" >&2
+	exit 2
+fi
+
+id=$release-$(date +%Y%m%d-%H%M%S)-$$
+run=$top/build/vm-runs/$id
+mkdir -p "$run" "$root/mnt/src"
+printf '%s\n' "$@" >"$run/argv"
+ln -sfn "$id" "$top/build/vm-runs/last-$release"
+
+# The guest's first program: lives in the root, execs the clone's init.
+install -m 0755 "$top/tests/vm/guest-init.sh" "$root/sbin/nft-xlat-init"
+
+pids=()
+cleanup() {
+	local p
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+	for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+	rm -f "$run"/*.sock
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+share() {	# tag dir
+	/usr/lib/qemu/virtiofsd --socket-path="$run/$1.sock" -o source="$2" \
+		-o cache=always -o sandbox=chroot -o xattr \
+		>"$run/virtiofsd-$1.log" 2>&1 &
+	pids+=($!)
+}
+share root "$root"
+share src "$top"
+for _ in $(seq 50); do
+	[ -S "$run/root.sock" ] && [ -S "$run/src.sock" ] && break
+	sleep 0.1
+done
+
+append="console=ttyS0 root=root rootfstype=virtiofs rw init=/sbin/nft-xlat-init"
+[ ${#initrd[@]} -gt 0 ] && append="console=ttyS0 rdinit=/init"
+append+=" panic=-1 nftxlat.run=$id nftxlat.mode=$mode nftxlat.module=$module"
+append+=" nftxlat.release=$release"
+[ "$mode" = run ] && append+=" quiet"
+
+qemu=(qemu-system-x86_64 -nodefaults -no-user-config -no-reboot
+	-machine q35 -accel tcg,thread=multi -cpu max,-cx16
+	-smp "$cpus" -m "$mem"
+	-object memory-backend-memfd,id=mem,size="${mem}M",share=on
+	-numa node,memdev=mem
+	-chardev socket,id=vfs0,path="$run/root.sock"
+	-device vhost-user-fs-pci,queue-size=1024,chardev=vfs0,tag=root
+	-chardev socket,id=vfs1,path="$run/src.sock"
+	-device vhost-user-fs-pci,queue-size=1024,chardev=vfs1,tag=src
+	-device virtio-rng-pci -nic none -display none
+	-kernel "$root/boot/vmlinuz-$kver" "${initrd[@]}" -append "$append")
+
+start=$(date +%s)
+if [ "$mode" = shell ]; then
+	"${qemu[@]}" -serial mon:stdio
+	exit 0
+fi
+set +e
+timeout -k 10 "$limit" "${qemu[@]}" \
+	-chardev stdio,id=con,signal=off,logfile="$run/console.log" \
+	-serial chardev:con </dev/null
+qrc=$?
+set -e
+echo "vm: $release ($kver) ran $(( $(date +%s) - start ))s, logs in build/vm-runs/$id" >&2
+if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
+	echo "vm: time limit of ${limit}s reached" >&2
+	exit 124
+fi
+if [ ! -f "$run/rc" ]; then
+	echo "vm: the guest died before reporting; console log:" >&2
+	tail -n 40 "$run/console.log" >&2
+	exit 125
+fi
+exit "$(cat "$run/rc")"
