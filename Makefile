@@ -1,0 +1,37 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# nft_xlat: everything runs in Debian roots and QEMU guests (scripts/), never
+# in the kernel of the machine that runs make.
+#
+#   make [KERNEL=7.2|6.12|6.1]   build nft_xlat.ko and nft-xlat-rule
+#   make check                   the whole test suite on all three kernels
+#   make lab [KERNEL=...]        the demonstration: IPv6-only client, IPv4
+#                                server, the translator between them
+#   make shell [KERNEL=...]      a root shell in the lab VM, module loaded
+#   make vm-run KERNEL=... CMD='...'   run one command in the VM
+#   make clean
+
+KERNEL ?= 7.2
+release = $(shell bash -c '. scripts/common.sh && release_of $(KERNEL)')
+
+all: module
+
+module:
+	scripts/kbuild.sh $(release)
+
+check:
+	scripts/check.sh
+
+lab: module
+	scripts/vm.sh -k $(release) -t 900 -- tests/lab/lab.sh
+
+shell: module
+	scripts/vm.sh -k $(release) -s
+
+vm-run: module
+	scripts/vm.sh -k $(release) -- bash -c '$(CMD)'
+
+clean:
+	rm -rf build
+
+.PHONY: all module check lab shell vm-run clean

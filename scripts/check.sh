@@ -1,0 +1,76 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# check.sh - the project's test command (make check).  From a bare Debian
+# machine: installs the host packages, creates the Debian roots, runs the
+# static checks, builds nft_xlat.ko for each kernel and runs the selftests
+# in a VM of each.  Ends with "N passed, N failed, N skipped".
+#
+#   KERNELS="sid trixie bookworm"   which kernels (also 7.2 6.12 6.1)
+#   TESTS="tests/selftests/x.sh"    a subset of the selftests
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+# shellcheck source=scripts/common.sh
+source scripts/common.sh
+
+kernels=$(for k in ${KERNELS:-sid trixie bookworm}; do release_of "$k"; done)
+start=$(date +%s)
+passed=0 failed=0 skipped=0
+summary=()
+
+add_result() {	# label "N passed, N failed, N skipped" line
+	local p f s
+	read -r p f s < <(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\1 \2 \3/p' <<<"$2")
+	passed=$((passed + ${p:-0}))
+	failed=$((failed + ${f:-1}))
+	skipped=$((skipped + ${s:-0}))
+	summary+=("$1: ${p:-0} passed, ${f:-1} failed, ${s:-0} skipped")
+}
+
+mkdir -p build
+host_setup || { echo "0 passed, 1 failed"; exit 1; }
+
+# Roots are fetched in parallel: the network, not the CPU, bounds them.
+for r in $kernels; do
+	scripts/mkroot.sh "$r" >/dev/null &
+done
+wait
+
+line=$(scripts/static-checks.sh | tee /dev/stderr | tail -n 1)
+add_result static "$line"
+
+for r in $kernels; do
+	echo "# ==== $r: build"
+	log=build/kbuild-$r.log
+	if ! scripts/kbuild.sh "$r" >"$log" 2>&1; then
+		cat "$log"
+		add_result "$r build" "0 passed, 1 failed, 0 skipped"
+		continue
+	fi
+	# The build runs with W=1: a warning fails it as a test.
+	if grep -E 'warning:|error:' "$log"; then
+		add_result "$r build" "0 passed, 1 failed, 0 skipped"
+	else
+		echo "PASS: W=1 build for $r ($(cat "build/$r/kernel-release")) without warnings"
+		add_result "$r build" "1 passed, 0 failed, 0 skipped"
+	fi
+	echo "# ==== $r: selftests in the VM"
+	# shellcheck disable=SC2086
+	scripts/vm.sh -k "$r" -t "${VM_TIMEOUT:-1800}" -- tests/run.sh ${TESTS:-}
+	rc=$?
+	line=$(tail -n 1 "build/vm-runs/last-$r/output" 2>/dev/null)
+	if [ "$rc" != 0 ] && ! grep -q ' [1-9][0-9]* failed' <<<"$line"; then
+		# The VM died or the kernel complained after the tests passed.
+		line=$(sed 's/ 0 failed/ 1 failed/' <<<"${line:-0 passed, 0 failed, 0 skipped}")
+	fi
+	add_result "$r" "$line"
+done
+
+echo "# ==== summary ($(( $(date +%s) - start ))s)"
+for s in "${summary[@]}"; do
+	echo "# $s"
+done
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" = 0 ]

@@ -1,0 +1,74 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# static-checks.sh - the kernel-style gates that need no VM: checkpatch
+# --strict on the kernel sources, no LINUX_VERSION_CODE in the code, shell
+# scripts parse.  (The W=1 builds are checked by check.sh as it builds.)
+# Each gate prints PASS:/FAIL:; the last line is "N passed, N failed, N
+# skipped".
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+# shellcheck source=scripts/common.sh
+source scripts/common.sh
+
+passed=0 failed=0 skipped=0
+pass() { echo "PASS: $*"; passed=$((passed + 1)); }
+fail() { echo "FAIL: $*"; failed=$((failed + 1)); }
+skip() { echo "SKIP: $*"; skipped=$((skipped + 1)); }
+
+# checkpatch.pl comes from Debian's linux-source package; only the script
+# and its two data files are kept, in the cache.
+checkpatch_dir() {
+	local dir deb tmp
+	dir=$(nft_xlat_cache)/checkpatch
+	if [ ! -f "$dir/checkpatch.pl" ]; then
+		tmp=$(mktemp -d)
+		root=$(scripts/mkroot.sh sid) || return 1
+		chroot "$root" sh -c "cd /tmp && apt-get download -qq linux-source-7.2" \
+			>/dev/null 2>&1 || { rm -rf "$tmp"; return 1; }
+		deb=$(ls "$root"/tmp/linux-source-7.2_*.deb | head -n 1)
+		dpkg-deb --fsys-tarfile "$deb" |
+			tar -xO --wildcards './usr/src/linux-source-*.tar.xz' |
+			tar -xJ -C "$tmp" --wildcards --strip-components=1 \
+				'*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
+				'*/scripts/const_structs.checkpatch'
+		rm -f "$deb"
+		mkdir -p "$dir"
+		cp "$tmp"/scripts/* "$dir/"
+		rm -rf "$tmp"
+	fi
+	echo "$dir"
+}
+
+mapfile -t ksrc < <(git ls-files 'net/*.[ch]' 'include/*.h' 'compat/*.[ch]' 2>/dev/null)
+if [ ${#ksrc[@]} -eq 0 ]; then
+	mapfile -t ksrc < <(find net include compat -name '*.[ch]' 2>/dev/null)
+fi
+
+if cp=$(checkpatch_dir); then
+	if out=$(perl "$cp/checkpatch.pl" --no-tree --strict --max-line-length=80 \
+			--ignore FILE_PATH_CHANGES -q -f "${ksrc[@]}" 2>&1); then
+		pass "checkpatch --strict clean on ${#ksrc[@]} files"
+	else
+		fail "checkpatch --strict:"
+		echo "$out"
+	fi
+else
+	skip "checkpatch: could not fetch linux-source-7.2"
+fi
+
+if grep -n 'LINUX_VERSION_CODE\|KERNEL_VERSION(' "${ksrc[@]}" Kbuild 2>/dev/null; then
+	fail "version checks in the code (use feature probes)"
+else
+	pass "no version-number checks in the code"
+fi
+
+bad=0
+for f in $(git ls-files '*.sh' 2>/dev/null) tests/vm/guest-init.sh; do
+	bash -n "$f" || { fail "$f does not parse"; bad=1; }
+done
+[ "$bad" = 0 ] && pass "shell scripts parse"
+
+echo "$passed passed, $failed failed, $skipped skipped"
