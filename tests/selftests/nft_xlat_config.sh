@@ -80,7 +80,7 @@ expect OK "ip6 postrouting, from" -- ip6 t6 post xlat from $P
 expect OK "regular chain reached from filter prerouting" -- inet t x xlat from $P
 expect OK "CLAT form, separate prefixes" -- \
 	inet t pre xlat to saddr 2001:db8:c1a7::/96 daddr 64:ff9b::/96
-expect OK "options" -- inet t pre xlat to $P tclass zero udp-zero-csum drop \
+expect OK "options" -- inet t pre xlat to $P tclass zero udp-zero-checksum drop \
 	icmp-source 192.0.2.254 mtu6 1400
 for len in 32 40 48 56 64 96; do
 	expect OK "prefix length /$len" -- inet t pre xlat from 2001:db8::/$len
@@ -123,7 +123,7 @@ fi
 # The rules read back as they were written.
 listing=$(xlat_list "$ns" inet t pre)
 if grep -q 'xlat to saddr 2001:db8:c1a7::/96 daddr 64:ff9b::/96' <<<"$listing" &&
-   grep -q 'xlat to 64:ff9b::/96 tclass zero udp-zero-csum drop icmp-source 192.0.2.254 mtu6 1400' <<<"$listing"; then
+   grep -q 'xlat to 64:ff9b::/96 tclass zero udp-zero-checksum drop icmp-source 192.0.2.254 mtu6 1400' <<<"$listing"; then
 	pass "rules read back from the kernel unchanged"
 else
 	fail "rules read back from the kernel differ:"

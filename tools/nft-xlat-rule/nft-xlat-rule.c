@@ -11,7 +11,8 @@
  *           saddr PREFIX daddr PREFIX [OPTS]
  *   nft-xlat-rule list FAMILY TABLE CHAIN
  *
- *   OPTS: tclass zero | udp-zero-csum drop | icmp-source A.B.C.D | mtu6 N
+ *   OPTS: tclass copy|zero | udp-zero-checksum compute|drop |
+ *         icmp-source A.B.C.D | mtu6 N
  *
  * The prefix length is sent as given, without RFC 6052 checks, so tests can
  * probe the kernel's own checks.  Errors are printed the way nft prints
@@ -58,7 +59,8 @@ static void __attribute__((noreturn)) usage(void)
 		"       %s add FAMILY TABLE CHAIN [counter] xlat to|from saddr PREFIX daddr PREFIX [OPTS]\n"
 		"       %s list FAMILY TABLE CHAIN\n"
 		"FAMILY: ip ip6 inet netdev\n"
-		"OPTS: tclass zero | udp-zero-csum drop | icmp-source ADDR4 | mtu6 N\n",
+		"OPTS: tclass copy|zero  udp-zero-checksum compute|drop\n"
+		"      icmp-source ADDR4  mtu6 N\n",
 		prog, prog, prog);
 	exit(2);
 }
@@ -133,9 +135,15 @@ static void parse_xlat(int argc, char **argv, struct xlat_rule *r)
 			usage();
 		if (!strcmp(argv[i], "tclass") && !strcmp(argv[i + 1], "zero")) {
 			r->flags |= NFT_XLAT_F_TCLASS_ZERO;
-		} else if (!strcmp(argv[i], "udp-zero-csum") &&
+		} else if (!strcmp(argv[i], "tclass") &&
+			   !strcmp(argv[i + 1], "copy")) {
+			r->flags &= ~NFT_XLAT_F_TCLASS_ZERO;
+		} else if (!strcmp(argv[i], "udp-zero-checksum") &&
 			   !strcmp(argv[i + 1], "drop")) {
 			r->flags |= NFT_XLAT_F_UDP_ZERO_CSUM_DROP;
+		} else if (!strcmp(argv[i], "udp-zero-checksum") &&
+			   !strcmp(argv[i + 1], "compute")) {
+			r->flags &= ~NFT_XLAT_F_UDP_ZERO_CSUM_DROP;
 		} else if (!strcmp(argv[i], "icmp-source")) {
 			if (inet_pton(AF_INET, argv[i + 1], &r->icmp_src) != 1)
 				usage();
@@ -340,7 +348,7 @@ static void print_xlat(const struct nlattr *nest)
 	if (flags & NFT_XLAT_F_TCLASS_ZERO)
 		printf(" tclass zero");
 	if (flags & NFT_XLAT_F_UDP_ZERO_CSUM_DROP)
-		printf(" udp-zero-csum drop");
+		printf(" udp-zero-checksum drop");
 	if (tb[NFTA_XLAT_ICMP_SRC]) {
 		uint32_t a = mnl_attr_get_u32(tb[NFTA_XLAT_ICMP_SRC]);
 
