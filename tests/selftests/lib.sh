@@ -120,10 +120,12 @@ xlat_list() {
 	fi
 }
 
-# xlat_counter NS FAMILY TABLE CHAIN: packets counted by the first counter
-# of the chain's first rule that has one.
+# xlat_counter NS FAMILY TABLE CHAIN: "PACKETS BYTES" of the first counter
+# in the chain.
 xlat_counter() {
-	xlat_list "$@" | sed -n 's/.*counter packets \([0-9]*\) bytes.*/\1/p' | head -n 1
+	xlat_list "$@" |
+		sed -n 's/.*counter packets \([0-9]*\) bytes \([0-9]*\).*/\1 \2/p' |
+		head -n 1
 }
 
 # nft_counter NS FAMILY TABLE NAME: packets of a named counter.

@@ -10,10 +10,11 @@
 #   sees c4 as PFX::192.0.2.2
 #
 # For each placement (netdev ingress, inet ingress, prerouting before
-# conntrack) the test pings both ways, moves TCP and UDP data both ways and
-# compares it byte for byte (GRO on), compares crafted packets captured
-# behind the translator with the ones RFC 7915 prescribes, and checks the
-# rule counters and the receivers' checksum error counters.
+# conntrack) the test pings both ways with exact rule counter checks, moves
+# TCP and UDP data both ways and compares it byte for byte (GRO on),
+# compares crafted packets captured behind the translator with the ones
+# RFC 7915 prescribes, and checks the receivers' checksum error counters.
+# Last, unscoped prerouting rules in both directions must not loop.
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 
@@ -36,35 +37,45 @@ RTR_R4_MAC=$(ip -n "$rtr" -br link show r4 | awk '{print $3}')
 echo "INFO: prefix $PFX, rules installed with $(xlat_nft_probe)"
 
 # Placement: netdev ingress on each side.
+# The base chains select the traffic to translate and jump to the chain
+# holding "counter xlat", so the counters count exactly what is translated.
 rules_netdev() {
 	ip netns exec "$rtr" nft -f - <<-EOF || return 1
 	table netdev xlat6 {
-		chain in { type filter hook ingress device r6 priority 0; }
+		chain x { }
+		chain in { type filter hook ingress device r6 priority 0;
+			   ip6 daddr $PFX jump x; }
 	}
 	table netdev xlat4 {
-		chain in { type filter hook ingress device r4 priority 0; }
+		chain x { }
+		chain in { type filter hook ingress device r4 priority 0;
+			   ip saddr 192.0.2.0/24 jump x; }
 	}
 	EOF
-	xlat_rule "$rtr" netdev xlat6 in counter xlat from "$PFX" &&
-	xlat_rule "$rtr" netdev xlat4 in counter xlat to "$PFX"
+	xlat_rule "$rtr" netdev xlat6 x counter xlat from "$PFX" &&
+	xlat_rule "$rtr" netdev xlat4 x counter xlat to "$PFX"
 }
 counters_netdev() {
-	echo "$(xlat_counter "$rtr" netdev xlat6 in) $(xlat_counter "$rtr" netdev xlat4 in)"
+	echo "$(xlat_counter "$rtr" netdev xlat6 x) $(xlat_counter "$rtr" netdev xlat4 x)"
 }
 
 # Placement: inet ingress.
 rules_inet() {
 	ip netns exec "$rtr" nft -f - <<-EOF || return 1
 	table inet xlat {
-		chain in6 { type filter hook ingress device r6 priority 0; }
-		chain in4 { type filter hook ingress device r4 priority 0; }
+		chain x6 { }
+		chain x4 { }
+		chain in6 { type filter hook ingress device r6 priority 0;
+			    ip6 daddr $PFX jump x6; }
+		chain in4 { type filter hook ingress device r4 priority 0;
+			    ip saddr 192.0.2.0/24 jump x4; }
 	}
 	EOF
-	xlat_rule "$rtr" inet xlat in6 counter xlat from "$PFX" &&
-	xlat_rule "$rtr" inet xlat in4 counter xlat to "$PFX"
+	xlat_rule "$rtr" inet xlat x6 counter xlat from "$PFX" &&
+	xlat_rule "$rtr" inet xlat x4 counter xlat to "$PFX"
 }
 counters_inet() {
-	echo "$(xlat_counter "$rtr" inet xlat in6) $(xlat_counter "$rtr" inet xlat in4)"
+	echo "$(xlat_counter "$rtr" inet xlat x6) $(xlat_counter "$rtr" inet xlat x4)"
 }
 
 # Placement: ip6/ip prerouting before conntrack (and before defrag), with
@@ -105,7 +116,13 @@ csum_errors() {	# sum of the receivers' checksum error counters
 	} | awk '/InCsumErrors/ {s += $2} END {print s + 0}'
 }
 
-test_ping() {	# placement
+# test_ping PLACEMENT: three pings each way.  Each direction of the
+# translator sees exactly six packets (three requests, three replies): an
+# 84-byte IPv4 ping is a 104-byte IPv6 one.
+test_ping() {
+	local before after
+	# shellcheck disable=SC2046
+	before=($("counters_$1"))
 	if ip netns exec "$c6" ping -q -c 3 -i 0.2 -W 2 "$C4_ADDR6" >/dev/null; then
 		pass "$1: ping c6 -> c4 through xlat"
 	else
@@ -115,6 +132,15 @@ test_ping() {	# placement
 		pass "$1: ping c4 -> c6 through xlat"
 	else
 		fail "$1: ping c4 -> c6 through xlat"
+	fi
+	# shellcheck disable=SC2046
+	after=($("counters_$1"))
+	local d6p=$((after[0] - before[0])) d6b=$((after[1] - before[1]))
+	local d4p=$((after[2] - before[2])) d4b=$((after[3] - before[3]))
+	if [ "$d6p $d6b $d4p $d4b" = "6 624 6 504" ]; then
+		pass "$1: rule counters: 6 packets/624 bytes 6->4, 6/504 4->6"
+	else
+		fail "$1: rule counters: $d6p packets/$d6b bytes 6->4, $d4p/$d4b 4->6 (want 6/624, 6/504)"
 	fi
 }
 
@@ -231,17 +257,49 @@ run_placement() {
 	else
 		fail "$p: $((after - before)) checksum errors at the receivers"
 	fi
-	# shellcheck disable=SC2046
-	set -- $("counters_$p")
-	if [ "${1:-0}" -gt 1000 ] && [ "${2:-0}" -gt 1000 ]; then
-		pass "$p: rule counters count translated packets ($1 6->4, $2 4->6)"
+}
+
+# The loop the first prototype had: "xlat from" and "xlat to" at ip6 and ip
+# prerouting, neither scoped to an interface.  Each packet translated by
+# one is a candidate for the other; the kernel must stop the ping-pong.
+loop_guard() {
+	local before after
+	ip netns exec "$rtr" nft flush ruleset
+	ip netns exec "$rtr" nft -f - <<-EOF
+	table ip6 l6 {
+		chain x { }
+		chain pre { type filter hook prerouting priority -450; jump x; }
+	}
+	table ip l4 {
+		chain x { }
+		chain pre { type filter hook prerouting priority -450; jump x; }
+	}
+	EOF
+	xlat_rule "$rtr" ip6 l6 x counter xlat from "$PFX"
+	xlat_rule "$rtr" ip l4 x counter xlat to "$PFX"
+	before=$(ip netns exec "$rtr" nstat -az IpInReceives Ip6InReceives |
+		awk '/InReceives/ {s += $2} END {print s + 0}')
+	if ip netns exec "$c6" ping -q -c 3 -i 0.2 -W 2 "$C4_ADDR6" >/dev/null &&
+	   ip netns exec "$c4" ping -q -c 3 -i 0.2 -W 2 "$C6_V4" >/dev/null; then
+		pass "loop guard: ping both ways with unscoped prerouting rules"
 	else
-		fail "$p: rule counters ${1:-none} 6->4, ${2:-none} 4->6"
+		fail "loop guard: ping both ways with unscoped prerouting rules"
 	fi
+	sleep 1
+	after=$(ip netns exec "$rtr" nstat -az IpInReceives Ip6InReceives |
+		awk '/InReceives/ {s += $2} END {print s + 0}')
+	# 12 pings in and out, translated once each: 24 receptions, plus ND.
+	if [ $((after - before)) -lt 100 ]; then
+		pass "loop guard: $((after - before)) packets received by the translator"
+	else
+		fail "loop guard: $((after - before)) packets received by the translator (looping)"
+	fi
+	ip netns exec "$rtr" nft flush ruleset
 }
 
 for placement in ${PLACEMENTS:-netdev inet prerouting}; do
 	run_placement "$placement"
 done
+loop_guard
 
 exit $ret

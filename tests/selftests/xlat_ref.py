@@ -67,7 +67,7 @@ def expect_6to4(p6, spfx, dpfx, hops):
     l4 = ip6.payload
     if isinstance(l4, (ICMPv6EchoRequest, ICMPv6EchoReply)):
         l4 = ICMP(type=ICMP6_TO_4[l4.type], code=0, id=l4.id,
-                  seq=l4.seq) / Raw(bytes(l4.payload))
+                  seq=l4.seq) / Raw(bytes(l4.data))
         proto = 1
     else:
         l4 = l4_rebuilt(l4)
@@ -84,9 +84,9 @@ def expect_4to6(p4, spfx, dpfx, hops):
     ip4 = p4[IP]
     l4 = ip4.payload
     if isinstance(l4, ICMP):
-        l4 = ICMP4_TO_6[l4.type] == 128 and \
-            ICMPv6EchoRequest(id=l4.id, seq=l4.seq, data=bytes(l4.payload)) \
-            or ICMPv6EchoReply(id=l4.id, seq=l4.seq, data=bytes(l4.payload))
+        echo = ICMPv6EchoRequest if ICMP4_TO_6[l4.type] == 128 \
+            else ICMPv6EchoReply
+        l4 = echo(id=l4.id, seq=l4.seq, data=bytes(l4.payload))
         nh = 58
     else:
         l4 = l4_rebuilt(l4)
@@ -102,7 +102,9 @@ def key(pkt):
     if isinstance(l4, (TCP, UDP)):
         return (l4.name, l4.sport, l4.dport, len(l4.payload))
     if hasattr(l4, 'id') and hasattr(l4, 'seq'):
-        return ('echo', l4.id, l4.seq)
+        # a request and its reply share id and seq
+        request = l4.type in (8, 128)
+        return ('echo-request' if request else 'echo-reply', l4.id, l4.seq)
     return None
 
 
