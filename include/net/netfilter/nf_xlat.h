@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Stateless IP/ICMP translation (RFC 7915) with RFC 6052 addressing: the
+ * internal API shared by the files of nft_xlat.ko.
+ *
+ * A packet is translated in three steps, each a mirrored pair of functions
+ * (nf_xlat_4to6_*() and nf_xlat_6to4_*()):
+ *
+ *   prepare  parse the packet and decide; nothing is written, so a packet
+ *            that is not translated leaves the expression untouched
+ *   (route)  postrouting only: route in the new family and check the MTU
+ *            while an ICMP error can still quote the original packet
+ *   rewrite  rewrite the packet in place
+ *
+ * nf_xlat_out.c then delivers the result according to the hook.
+ */
+#ifndef _NF_XLAT_H
+#define _NF_XLAT_H
+
+#include <linux/in6.h>
+#include <linux/types.h>
+
+struct net;
+struct sk_buff;
+
+/* An IPv6 header is this much longer than an option-free IPv4 header. */
+#define NF_XLAT_HDELTA		20
+
+/* RFC 7915 section 5.1 (updated by RFC 8021): IPv6 packets that fit the
+ * IPv6 minimum MTU may be fragmented on the IPv4 side.
+ */
+#define NF_XLAT_DF_THRESH	1260
+
+#define NF_XLAT_ICMP_SRC_DEFAULT	cpu_to_be32(0xc0000008)	/* 192.0.0.8 */
+#define NF_XLAT_MTU6_DEFAULT		1280
+
+/**
+ * struct nf_xlat_prefix - an RFC 6052 prefix
+ * @addr: the prefix; bits past @len and the u-octet are zero
+ * @len: its length: 32, 40, 48, 56, 64 or 96
+ */
+struct nf_xlat_prefix {
+	struct in6_addr	addr;
+	u8		len;
+};
+
+/**
+ * struct nf_xlat_cfg - configuration of one translator
+ * @src: prefix that embeds IPv4 source addresses
+ * @dst: prefix that embeds IPv4 destination addresses
+ * @flags: NFT_XLAT_F_*
+ * @icmp_src: IPv4 source of translated ICMPv6 errors whose source has no
+ *	IPv4 form (RFC 6791)
+ * @mtu6: lowest IPv6 path MTU, for fragmenting IPv4 packets without DF
+ */
+struct nf_xlat_cfg {
+	struct nf_xlat_prefix	src;
+	struct nf_xlat_prefix	dst;
+	u32			flags;
+	__be32			icmp_src;
+	u32			mtu6;
+};
+
+/* What follows the network header, as far as translation cares. */
+enum nf_xlat_l4 {
+	NF_XLAT_L4_OTHER,	/* copied, only the protocol number is kept */
+	NF_XLAT_L4_TCP,
+	NF_XLAT_L4_UDP,
+	NF_XLAT_L4_ICMP,	/* ICMP or ICMPv6 informational message */
+};
+
+/* Where the packet goes once translated (nf_xlat_out.c). */
+enum nf_xlat_hook {
+	NF_XLAT_HOOK_INGRESS,
+	NF_XLAT_HOOK_PREROUTING,
+	NF_XLAT_HOOK_POSTROUTING,
+};
+
+/**
+ * struct nf_xlat_pkt - per-packet translation state
+ * @cfg: configuration of the translator
+ * @net: network namespace of the hook
+ * @v6: 4to6: new source and destination address
+ * @v4: 6to4: new source and destination address
+ * @len: length of the original packet from its network header, as its
+ *	header says (link layer padding excluded)
+ * @l3len: length of the original network header(s)
+ * @proto: original transport protocol number
+ * @l4: enum nf_xlat_l4
+ * @tos: TOS / traffic class to write
+ * @ttl: TTL / hop limit to write
+ * @df: 4to6: the IPv4 packet has DF set; 6to4: set DF in the IPv4 header
+ * @udp_csum: 4to6: an IPv4 UDP checksum of zero must be computed
+ *
+ * Filled by the prepare step, read by route and rewrite.  The old and
+ * new header lengths are constant in this version (40 and 20 bytes).
+ */
+struct nf_xlat_pkt {
+	const struct nf_xlat_cfg	*cfg;
+	struct net			*net;
+	union {
+		struct in6_addr		v6[2];
+		__be32			v4[2];
+	};
+	unsigned int			len;
+	unsigned int			l3len;
+	u8				proto;
+	u8				l4;
+	u8				tos;
+	u8				ttl;
+	bool				df;
+	bool				udp_csum;
+};
+
+/* nf_xlat_addr.c APIs: */
+int nf_xlat_prefix_check(const struct in6_addr *addr, unsigned int len);
+void nf_xlat_addr_embed(const struct nf_xlat_prefix *pfx, __be32 a4,
+			struct in6_addr *a6);
+bool nf_xlat_addr_extract(const struct nf_xlat_prefix *pfx,
+			  const struct in6_addr *a6, __be32 *a4);
+bool nf_xlat_addr4_ok(__be32 a4);
+
+/* nf_xlat_core.c APIs: */
+int nf_xlat_l4_prepare(struct nf_xlat_pkt *xp, struct sk_buff *skb);
+unsigned int nf_xlat_l4_wlen(const struct nf_xlat_pkt *xp);
+bool nf_xlat_l4_partial(const struct nf_xlat_pkt *xp,
+			const struct sk_buff *skb);
+void nf_xlat_l4_csum(struct nf_xlat_pkt *xp, struct sk_buff *skb,
+		     __wsum diff);
+bool nf_xlat_gso_ok(const struct nf_xlat_pkt *xp, const struct sk_buff *skb,
+		    bool to6);
+void nf_xlat_gso_4to6(struct sk_buff *skb);
+void nf_xlat_gso_6to4(struct sk_buff *skb);
+unsigned int nf_xlat_mac_len(const struct sk_buff *skb);
+void nf_xlat_mac_move(struct sk_buff *skb, unsigned int mac_len, int delta);
+void nf_xlat_meta_reset(struct sk_buff *skb);
+
+/* nf_xlat_4to6.c APIs: */
+int nf_xlat_4to6_prepare(struct nf_xlat_pkt *xp, struct sk_buff *skb);
+int nf_xlat_4to6_rewrite(struct nf_xlat_pkt *xp, struct sk_buff *skb);
+
+/* nf_xlat_6to4.c APIs: */
+int nf_xlat_6to4_prepare(struct nf_xlat_pkt *xp, struct sk_buff *skb);
+int nf_xlat_6to4_rewrite(struct nf_xlat_pkt *xp, struct sk_buff *skb);
+
+/* nf_xlat_icmp.c APIs: */
+int nf_xlat_icmp_4to6_prepare(struct nf_xlat_pkt *xp, struct sk_buff *skb);
+int nf_xlat_icmp_6to4_prepare(struct nf_xlat_pkt *xp, struct sk_buff *skb);
+int nf_xlat_icmp_4to6(struct nf_xlat_pkt *xp, struct sk_buff *skb);
+int nf_xlat_icmp_6to4(struct nf_xlat_pkt *xp, struct sk_buff *skb);
+
+/* nf_xlat_out.c APIs: */
+void nf_xlat_guard_init(void);
+unsigned int nf_xlat_skb(const struct nf_xlat_cfg *cfg, bool to6,
+			 struct net *net, struct sk_buff *skb,
+			 enum nf_xlat_hook hook);
+
+#endif /* _NF_XLAT_H */
