@@ -150,8 +150,9 @@ embed() {
 #
 # Sets c6, rtr, c4 (namespace names), C6_V4, C4_V4, C6_ADDR (c6's
 # IPv4-translatable address) and C4_ADDR6 (c4 seen from IPv6).  rtr has
-# the routes every placement needs: the IPv6 route to C6_ADDR, and an IPv4
-# route to C6_V4 through r6 for translation at postrouting.
+# the routes every placement needs: the IPv6 route to C6_ADDR, and for
+# translation at postrouting an IPv4 route to C6_V4 through r6 and an IPv6
+# route to the prefix through r4.
 setup_siit_topology() {
 	local pfx=$1
 	C6_V4=198.51.100.6
@@ -172,6 +173,7 @@ setup_siit_topology() {
 	ip -n "$rtr" addr add 192.0.2.1/24 dev r4
 	ip -n "$rtr" route add "$C6_ADDR/128" via 2001:db8:6::2 dev r6
 	ip -n "$rtr" route add "$C6_V4/32" dev r6
+	ip -n "$rtr" route add "$pfx" dev r4
 	ip netns exec "$rtr" sysctl -wq net.ipv4.ip_forward=1 \
 		net.ipv6.conf.all.forwarding=1
 	ip -n "$c4" addr add "$C4_V4/24" dev c4-r

@@ -10,7 +10,8 @@
 #   sees c4 as PFX::192.0.2.2
 #
 # For each placement (netdev ingress, inet ingress, prerouting before
-# conntrack) the test pings both ways with exact rule counter checks, moves
+# conntrack, and the two pairings of ingress with postrouting that keep
+# conntrack in one family, checked with conntrack -L and ct state) the test pings both ways with exact rule counter checks, moves
 # TCP and UDP data both ways and compares it byte for byte (GRO on),
 # compares crafted packets captured behind the translator with the ones
 # RFC 7915 prescribes, and checks the receivers' checksum error counters.
@@ -98,6 +99,64 @@ rules_prerouting() {
 }
 counters_prerouting() {
 	echo "$(xlat_counter "$rtr" ip6 xlat6 x) $(xlat_counter "$rtr" ip xlat4 x)"
+}
+
+# Placements with conntrack in one family: translate on the way in before
+# conntrack and on the way out after it, on the same side.  post4 tracks
+# the flows as IPv4 (6->4 at r6 ingress, 4->6 at r6 postrouting); post6
+# tracks them as IPv6 (4->6 at r4 ingress, 6->4 at r4 postrouting).
+conntrack_chain='chain forward { type filter hook forward priority 0;
+		ct state established counter name "est"; ct state new counter; }
+	counter est { }'
+
+rules_post4() {
+	ip netns exec "$rtr" nft -f - <<-EOF || return 1
+	table inet xlat {
+		chain x6 { }
+		chain x4 { }
+		chain in6 { type filter hook ingress device r6 priority 0;
+			    ip6 daddr $PFX jump x6; }
+		chain post { type filter hook postrouting priority 100;
+			     oifname "r6" meta nfproto ipv4 jump x4; }
+		$conntrack_chain
+	}
+	EOF
+	xlat_rule "$rtr" inet xlat x6 counter xlat from "$PFX" &&
+	xlat_rule "$rtr" inet xlat x4 counter xlat to "$PFX"
+}
+counters_post4() { counters_inet; }
+
+rules_post6() {
+	ip netns exec "$rtr" nft -f - <<-EOF || return 1
+	table inet xlat {
+		chain x6 { }
+		chain x4 { }
+		chain in4 { type filter hook ingress device r4 priority 0;
+			    ip saddr 192.0.2.0/24 jump x4; }
+		chain post { type filter hook postrouting priority 100;
+			     oifname "r4" meta nfproto ipv6 jump x6; }
+		$conntrack_chain
+	}
+	EOF
+	xlat_rule "$rtr" inet xlat x6 counter xlat from "$PFX" &&
+	xlat_rule "$rtr" inet xlat x4 counter xlat to "$PFX"
+}
+counters_post6() { counters_inet; }
+
+# conntrack_check PLACEMENT FAMILY: the transfers were tracked in FAMILY
+# in both directions, and the forward chain saw them as established.
+conntrack_check() {
+	local est entries bad
+	est=$(nft_counter "$rtr" inet xlat est)
+	entries=$(ip netns exec "$rtr" conntrack -L -f "$2" -p tcp 2>/dev/null |
+		grep -E 'dport=808[01] ')
+	bad=$(grep -vc ASSURED <<<"$entries")
+	if [ -n "$entries" ] && [ "$bad" = 0 ] && [ "${est:-0}" -gt 100 ]; then
+		pass "$1: $(wc -l <<<"$entries") TCP transfers tracked as $2 in both directions, ct state established matched $est packets"
+	else
+		fail "$1: conntrack: established matched ${est:-0}, $2 entries:"
+		echo "$entries"
+	fi
 }
 
 offload() {	# on|off: checksum offload on the endpoints' and rtr's veths
@@ -251,6 +310,10 @@ run_placement() {
 	tcp_transfer "$p" "(checksums computed by the senders)"
 	offload on
 	tcp_transfer "$p" "(checksum offload, CHECKSUM_PARTIAL)"
+	case $p in
+	post4) conntrack_check "$p" ipv4 ;;
+	post6) conntrack_check "$p" ipv6 ;;
+	esac
 	after=$(csum_errors)
 	if [ "$before" = "$after" ]; then
 		pass "$p: no checksum errors at the receivers"
@@ -297,7 +360,7 @@ loop_guard() {
 	ip netns exec "$rtr" nft flush ruleset
 }
 
-for placement in ${PLACEMENTS:-netdev inet prerouting}; do
+for placement in ${PLACEMENTS:-netdev inet prerouting post4 post6}; do
 	run_placement "$placement"
 done
 loop_guard
