@@ -6,7 +6,8 @@
 # static checks, builds nft_xlat.ko for each kernel and runs the selftests
 # in a VM of each.  Ends with "N passed, N failed, N skipped".
 #
-#   KERNELS="sid trixie bookworm"   which kernels (also 7.2 6.12 6.1)
+#   KERNELS="sid trixie bookworm"   which kernels (also 7.2 6.12 6.1, and
+#                                   debug: the debug kernel, make check-debug)
 #   TESTS="tests/selftests/x.sh"    a subset of the selftests
 set -uo pipefail
 
@@ -33,7 +34,7 @@ mkdir -p build
 host_setup || { echo "0 passed, 1 failed"; exit 1; }
 
 # Roots are fetched in parallel: the network, not the CPU, bounds them.
-for r in $kernels; do
+for r in $(for k in $kernels; do root_of "$k"; done | sort -u); do
 	scripts/mkroot.sh "$r" >/dev/null &
 done
 wait
@@ -58,7 +59,8 @@ for r in $kernels; do
 	fi
 	echo "# ==== $r: selftests in the VM"
 	# shellcheck disable=SC2086
-	scripts/vm.sh -k "$r" -t "${VM_TIMEOUT:-1800}" -- tests/run.sh ${TESTS:-}
+	scripts/vm.sh -k "$r" -t "${VM_TIMEOUT:-$([ "$r" = debug ] && echo 5400 || echo 1800)}" \
+		-- tests/run.sh ${TESTS:-}
 	rc=$?
 	line=$(tail -n 1 "build/vm-runs/last-$r/output" 2>/dev/null)
 	if [ "$rc" != 0 ] && ! grep -q ' [1-9][0-9]* failed' <<<"$line"; then

@@ -1,14 +1,25 @@
 # SPDX-License-Identifier: GPL-2.0
 # Helpers shared by the host-side scripts.
 
-# release_of 7.2|6.12|6.1|sid|trixie|bookworm: the Debian release whose
-# kernel it is.
+# release_of 7.2|6.12|6.1|sid|trixie|bookworm|debug: the Debian release
+# whose kernel it is, or "debug" for the debug kernel built from sid's
+# linux-source-7.2 (scripts/debug-kernel.sh).
 release_of() {
 	case $1 in
 	7.2 | sid | unstable) echo sid ;;
 	6.12 | trixie) echo trixie ;;
 	6.1 | bookworm) echo bookworm ;;
-	*) echo "unknown kernel '$1' (use 7.2, 6.12 or 6.1)" >&2; return 1 ;;
+	debug) echo debug ;;
+	*) echo "unknown kernel '$1' (use 7.2, 6.12, 6.1 or debug)" >&2; return 1 ;;
+	esac
+}
+
+# root_of RELEASE: the Debian root a release's builds and VMs use; the debug
+# kernel boots with the sid root, whose gcc built it.
+root_of() {
+	case $1 in
+	debug) echo sid ;;
+	*) echo "$1" ;;
 	esac
 }
 

@@ -5,18 +5,33 @@
 # inside RELEASE's Debian root, so gcc is the one Debian built the kernel
 # with, and with W=1.  Sources are copied to build/RELEASE/ (one tree per
 # kernel: Kbuild writes its objects next to the sources) and the module and
-# the nft-xlat-rule tool end up there.
+# the nft-xlat-rule tool end up there.  "debug" builds against the debug
+# kernel's build tree (scripts/debug-kernel.sh, built on first use) in the
+# sid root.
 set -euo pipefail
 
-release=${1:?usage: kbuild.sh sid|trixie|bookworm [ARGS]}
+release=${1:?usage: kbuild.sh sid|trixie|bookworm|debug [ARGS]}
 shift
 top=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=scripts/common.sh
 source "$top/scripts/common.sh"
-root=$("$top/scripts/mkroot.sh" "$release")
-kver=$(kernel_release "$root")
+root=$("$top/scripts/mkroot.sh" "$(root_of "$release")")
 out=$top/build/$release
 mnt=$root/mnt/nft-xlat
+kmnt=
+if [ "$release" = debug ]; then
+	# The debug tree is used at the path it was built at in the root.
+	tree=$("$top/scripts/debug-kernel.sh" | sed -n 2p)
+	kver=$(cat "$tree/include/config/kernel.release")
+	kbase=$(nft_xlat_cache)/debug-kernel
+	kmnt=$root/mnt/nft-xlat-kernel
+	kdir=/mnt/nft-xlat-kernel/${tree#"$kbase"/}
+	kargs=(ARCH=x86_64)
+else
+	kver=$(kernel_release "$root")
+	kdir=/usr/src/linux-headers-$kver
+	kargs=()
+fi
 
 mkdir -p "$out" "$mnt"
 # Copy what Kbuild needs; keep timestamps so rebuilds stay incremental.
@@ -33,13 +48,18 @@ exec 9>"$root/mnt/.nft-xlat.lock"
 flock 9
 umount_all() {
 	umount "$mnt" 2>/dev/null || true
+	[ -z "$kmnt" ] || umount "$kmnt" 2>/dev/null || true
 	umount "$root/proc" 2>/dev/null || true
 }
 trap umount_all EXIT
 mount --bind "$out" "$mnt"
+if [ -n "$kmnt" ]; then
+	mkdir -p "$kmnt"
+	mount --bind "$kbase" "$kmnt"
+fi
 mountpoint -q "$root/proc" || mount -t proc proc "$root/proc"  # objtool
 chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
-	make -C "/usr/src/linux-headers-$kver" M=/mnt/nft-xlat W=1 "$@"
+	make -C "$kdir" "${kargs[@]}" M=/mnt/nft-xlat W=1 "$@"
 # The rule tool runs in the guest: build it against the root's libmnl.
 chroot "$root" gcc -O2 -Wall -Wextra -I/mnt/nft-xlat/include \
 	-o /mnt/nft-xlat/nft-xlat-rule \

@@ -8,7 +8,9 @@
 #   vm.sh [-k RELEASE] [-t SECONDS] [-n] -- COMMAND [ARGS...]
 #   vm.sh [-k RELEASE] -s
 #
-#   -k RELEASE  sid (7.2, default), trixie (6.12) or bookworm (6.1)
+#   -k RELEASE  sid (7.2, default), trixie (6.12) or bookworm (6.1); or
+#               debug: the debug kernel (scripts/debug-kernel.sh: KASAN,
+#               kmemleak, lockdep) on the sid root, with panic_on_warn=1
 #   -t SECONDS  wall-clock limit of the whole run (default 1200)
 #   -n          do not load nft_xlat.ko
 #   -s          interactive shell on the VM console (leave with 'exit'
@@ -24,7 +26,7 @@ set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 release=sid limit=1200 module=1 mode=run cpus=2 mem=2048
-usage() { sed -n '4,24p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-2}"; }
+usage() { sed -n '4,26p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-2}"; }
 while getopts "k:t:c:m:nsh" opt; do
 	case $opt in
 	k) release=$OPTARG ;;
@@ -43,13 +45,22 @@ shift $((OPTIND - 1))
 # shellcheck source=scripts/common.sh
 source "$top/scripts/common.sh"
 host_setup
-root=$("$top/scripts/mkroot.sh" "$release")
-kver=$(kernel_release "$root")
+root=$("$top/scripts/mkroot.sh" "$(root_of "$release")")
+initrd=()
+if [ "$release" = debug ]; then
+	# Everything built in: no initramfs, no /lib/modules for it in the root.
+	dk=$("$top/scripts/debug-kernel.sh")
+	kernel=${dk%%$'\n'*}
+	kver=$(cat "${dk#*$'\n'}/include/config/kernel.release")
+else
+	kver=$(kernel_release "$root")
+	kernel=$root/boot/vmlinuz-$kver
+fi
 # Kernels that build virtiofs or virtio-pci as modules boot through a small
 # initramfs; the others mount the root directly.
-initrd=()
-if ! grep -q '^CONFIG_VIRTIO_FS=y' "$root/boot/config-$kver" ||
-   ! grep -q '^CONFIG_VIRTIO_PCI=y' "$root/boot/config-$kver"; then
+if [ "$release" != debug ] &&
+   { ! grep -q '^CONFIG_VIRTIO_FS=y' "$root/boot/config-$kver" ||
+     ! grep -q '^CONFIG_VIRTIO_PCI=y' "$root/boot/config-$kver"; }; then
 	img=$(nft_xlat_cache)/initrd/$kver.img
 	if [ ! -s "$img" ] || [ "$img" -ot "$root/.nft-xlat-root" ]; then
 		mkdir -p "$(dirname "$img")"
@@ -98,7 +109,13 @@ append="console=ttyS0 root=root rootfstype=virtiofs rw init=/sbin/nft-xlat-init"
 [ ${#initrd[@]} -gt 0 ] && append="console=ttyS0 rdinit=/init"
 append+=" panic=-1 nftxlat.run=$id nftxlat.mode=$mode nftxlat.module=$module"
 append+=" nftxlat.release=$release"
-[ "$mode" = run ] && append+=" quiet"
+if [ "$release" = debug ]; then
+	# Any WARN (and KASAN, UBSAN) ends the run; warnings reach the console.
+	append+=" panic_on_warn=1 kmemleak=on"
+	[ "$mode" = run ] && append+=" loglevel=5"
+else
+	[ "$mode" = run ] && append+=" quiet"
+fi
 
 qemu=(qemu-system-x86_64 -nodefaults -no-user-config -no-reboot
 	-machine q35 -accel tcg,thread=multi -cpu max,-cx16
@@ -110,7 +127,7 @@ qemu=(qemu-system-x86_64 -nodefaults -no-user-config -no-reboot
 	-chardev socket,id=vfs1,path="$run/src.sock"
 	-device vhost-user-fs-pci,queue-size=1024,chardev=vfs1,tag=src
 	-device virtio-rng-pci -nic none -display none
-	-kernel "$root/boot/vmlinuz-$kver" "${initrd[@]}" -append "$append")
+	-kernel "$kernel" "${initrd[@]}" -append "$append")
 
 start=$(date +%s)
 if [ "$mode" = shell ]; then
@@ -130,7 +147,13 @@ if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
 fi
 if [ ! -f "$run/rc" ]; then
 	echo "vm: the guest died before reporting; console log:" >&2
-	tail -n 40 "$run/console.log" >&2
+	if [ "$release" = debug ] &&
+	   n=$(grep -nEm1 'WARNING:|BUG:|Oops|KASAN|UBSAN|Kernel panic' "$run/console.log"); then
+		# The report that panicked it (panic_on_warn), from its first line.
+		sed -n "${n%%:*},\$p" "$run/console.log" | head -n 100 >&2
+	else
+		tail -n 40 "$run/console.log" >&2
+	fi
 	exit 125
 fi
 exit "$(cat "$run/rc")"
