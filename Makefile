@@ -3,8 +3,10 @@
 # nft_xlat: everything runs in Debian roots and QEMU guests (scripts/), never
 # in the kernel of the machine that runs make.
 #
-#   make [KERNEL=7.2|6.12|6.1]   build nft_xlat.ko and nft-xlat-rule
+#   make [KERNEL=7.2|6.12|6.1|debug]   build nft_xlat.ko and nft-xlat-rule
 #   make check                   the whole test suite on all three kernels
+#   make check-debug             the selftests on the debug kernel (KASAN,
+#                                kmemleak, lockdep, panic_on_warn)
 #   make lab [KERNEL=...]        the demonstration: IPv6-only client, IPv4
 #                                server, the translator between them
 #   make shell [KERNEL=...]      a root shell in the lab VM, module loaded
@@ -22,6 +24,9 @@ module:
 check:
 	scripts/check.sh
 
+check-debug:
+	KERNELS=debug scripts/check.sh
+
 lab: module
 	scripts/vm.sh -k $(release) -t 900 -- tests/lab/lab.sh
 
@@ -34,4 +39,4 @@ vm-run: module
 clean:
 	rm -rf build
 
-.PHONY: all module check lab shell vm-run clean
+.PHONY: all module check check-debug lab shell vm-run clean
