@@ -59,7 +59,7 @@ for r in $kernels; do
 	fi
 	echo "# ==== $r: selftests in the VM"
 	# shellcheck disable=SC2086
-	scripts/vm.sh -k "$r" -t "${VM_TIMEOUT:-$([ "$r" = debug ] && echo 5400 || echo 1800)}" \
+	scripts/vm.sh -k "$r" -t "${VM_TIMEOUT:-$([ "$r" = debug ] && echo 5400 || echo 2400)}" \
 		-- tests/run.sh ${TESTS:-}
 	rc=$?
 	line=$(tail -n 1 "build/vm-runs/last-$r/output" 2>/dev/null)

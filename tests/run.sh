@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.." || exit 1
 
 tests=("$@")
 [ ${#tests[@]} -gt 0 ] || mapfile -t tests < <(ls tests/selftests/nft_xlat_*.sh)
-per_test_limit=${NFT_XLAT_TEST_TIMEOUT:-900}
+per_test_limit=${NFT_XLAT_TEST_TIMEOUT:-1500}
 
 passed=0 failed=0 skipped=0
 skips=()
