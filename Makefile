@@ -36,7 +36,10 @@ shell: module
 vm-run: module
 	scripts/vm.sh -k $(release) -- bash -c '$(CMD)'
 
+bench:
+	BENCH_COMMAND='make bench' scripts/bench.sh
+
 clean:
 	rm -rf build
 
-.PHONY: all module check check-debug lab shell vm-run clean
+.PHONY: all module check check-debug lab shell vm-run bench clean
