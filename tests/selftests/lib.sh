@@ -97,28 +97,27 @@ xlat_nft_probe() {
 	echo "$XLAT_NFT_PATH"
 }
 
-# xlat_rule NS FAMILY TABLE CHAIN [counter] xlat ...
-xlat_rule() {
-	local ns=$1
-	shift
-	if [ "$(xlat_nft_probe)" = nft ]; then
+# xlat_do NS add|list FAMILY TABLE CHAIN [ARGS...]: "nft add rule" or
+# "nft list chain" where nft knows xlat, the same verb of nft-xlat-rule
+# otherwise (a stock nft would show a chain holding xlat rules as empty).
+xlat_do() {
+	local ns=$1 verb=$2
+	shift 2
+	if [ "$(xlat_nft_probe)" = tool ]; then
+		ip netns exec "$ns" "$XLAT_RULE_TOOL" "$verb" "$@"
+	elif [ "$verb" = add ]; then
 		ip netns exec "$ns" nft add rule "$@"
 	else
-		ip netns exec "$ns" "$XLAT_RULE_TOOL" add "$@"
+		ip netns exec "$ns" nft list chain "$@"
 	fi
 }
 
+# xlat_rule NS FAMILY TABLE CHAIN [counter] xlat ...
+xlat_rule() { xlat_do "$1" add "${@:2}"; }
+
 # xlat_list NS FAMILY TABLE CHAIN: the chain's rules, read back from the
-# kernel (a stock nft would show a chain holding xlat rules as empty).
-xlat_list() {
-	local ns=$1
-	shift
-	if [ "$(xlat_nft_probe)" = nft ]; then
-		ip netns exec "$ns" nft list chain "$@"
-	else
-		ip netns exec "$ns" "$XLAT_RULE_TOOL" list "$@"
-	fi
-}
+# kernel.
+xlat_list() { xlat_do "$1" list "${@:2}"; }
 
 # xlat_counter NS FAMILY TABLE CHAIN: "PACKETS BYTES" of the first counter
 # in the chain.
@@ -179,3 +178,6 @@ setup_siit_topology() {
 	ip -n "$c4" addr add "$C4_V4/24" dev c4-r
 	ip -n "$c4" route add 198.51.100.0/24 via 192.0.2.1
 }
+
+# Probe once, here, so that later $(xlat_nft_probe) subshells inherit it.
+xlat_nft_probe >/dev/null
