@@ -25,6 +25,9 @@ struct sk_buff;
 /* An IPv6 header is this much longer than an option-free IPv4 header. */
 #define NF_XLAT_HDELTA		20
 
+/* Extension headers walked before a 6to4 packet is given up as hostile. */
+#define NF_XLAT_EXTHDR_MAX	8
+
 /* RFC 7915 section 5.1 (updated by RFC 8021): IPv6 packets that fit the
  * IPv6 minimum MTU may be fragmented on the IPv4 side.
  */
@@ -66,6 +69,64 @@ enum nf_xlat_l4 {
 	NF_XLAT_L4_TCP,
 	NF_XLAT_L4_UDP,
 	NF_XLAT_L4_ICMP,	/* ICMP or ICMPv6 informational message */
+	NF_XLAT_L4_ICMP_ERR,	/* ICMP or ICMPv6 error: the quoted packet too */
+};
+
+/**
+ * enum nf_xlat_stat - per-netns counters, /proc/net/stat/nft_xlat
+ * @NF_XLAT_STAT_4TO6: packets translated from IPv4 to IPv6
+ * @NF_XLAT_STAT_6TO4: packets translated from IPv6 to IPv4
+ * @NF_XLAT_STAT_ICMP_ERR_4TO6: of those, ICMPv4 errors translated
+ * @NF_XLAT_STAT_ICMP_ERR_6TO4: of those, ICMPv6 errors translated
+ * @NF_XLAT_STAT_FRAGS_OUT: IPv6 fragments made from IPv4 packets without DF
+ *	that were too big for the lowest IPv6 MTU
+ * @NF_XLAT_STAT_ICMP_SENT: errors sent back by the translator itself
+ * @NF_XLAT_STAT_PASS_NOMAP: left alone: an address without a mapping
+ * @NF_XLAT_STAT_PASS_LOOP: left alone: delivered by a translator already
+ * @NF_XLAT_STAT_PASS_UNSUPP: left alone: no form in the other family
+ *	(jumbograms)
+ * @NF_XLAT_DROP_MALFORMED: dropped: truncated or inconsistent headers
+ * @NF_XLAT_DROP_CSUM: dropped: bad IPv4 header or ICMP checksum
+ * @NF_XLAT_DROP_ICMP_TYPE: dropped: an ICMP type or code RFC 7915 drops
+ * @NF_XLAT_DROP_ICMP_INNER: dropped: an ICMP error whose quoted packet is
+ *	missing, truncated, nested or untranslatable
+ * @NF_XLAT_DROP_ICMP_FRAG: dropped: a fragmented ICMP message
+ * @NF_XLAT_DROP_UDP_ZERO_CSUM: dropped: IPv4 UDP without checksum that
+ *	cannot get one (a fragment, or the drop policy)
+ * @NF_XLAT_DROP_SRC_ROUTE: dropped: IPv4 unexpired source route
+ * @NF_XLAT_DROP_ROUTING_HDR: dropped: IPv6 routing header, segments left
+ * @NF_XLAT_DROP_EXT_HDR: dropped: IPv6 extension headers that cannot be
+ *	translated (misplaced, too many, fragmenting other headers)
+ * @NF_XLAT_DROP_TOO_BIG: dropped: too big for the path, error sent
+ * @NF_XLAT_DROP_NO_ROUTE: dropped: no route in the new family
+ * @NF_XLAT_DROP_NOMEM: dropped: out of memory
+ * @NF_XLAT_DROP_GSO: dropped: a GSO packet that could not be segmented
+ * @NF_XLAT_STAT_MAX: number of counters
+ */
+enum nf_xlat_stat {
+	NF_XLAT_STAT_4TO6,
+	NF_XLAT_STAT_6TO4,
+	NF_XLAT_STAT_ICMP_ERR_4TO6,
+	NF_XLAT_STAT_ICMP_ERR_6TO4,
+	NF_XLAT_STAT_FRAGS_OUT,
+	NF_XLAT_STAT_ICMP_SENT,
+	NF_XLAT_STAT_PASS_NOMAP,
+	NF_XLAT_STAT_PASS_LOOP,
+	NF_XLAT_STAT_PASS_UNSUPP,
+	NF_XLAT_DROP_MALFORMED,
+	NF_XLAT_DROP_CSUM,
+	NF_XLAT_DROP_ICMP_TYPE,
+	NF_XLAT_DROP_ICMP_INNER,
+	NF_XLAT_DROP_ICMP_FRAG,
+	NF_XLAT_DROP_UDP_ZERO_CSUM,
+	NF_XLAT_DROP_SRC_ROUTE,
+	NF_XLAT_DROP_ROUTING_HDR,
+	NF_XLAT_DROP_EXT_HDR,
+	NF_XLAT_DROP_TOO_BIG,
+	NF_XLAT_DROP_NO_ROUTE,
+	NF_XLAT_DROP_NOMEM,
+	NF_XLAT_DROP_GSO,
+	NF_XLAT_STAT_MAX
 };
 
 /* Where the packet goes once translated (nf_xlat_out.c). */
@@ -81,18 +142,28 @@ enum nf_xlat_hook {
  * @net: network namespace of the hook
  * @v6: 4to6: new source and destination address
  * @v4: 6to4: new source and destination address
- * @len: length of the original packet from its network header, as its
- *	header says (link layer padding excluded)
- * @l3len: length of the original network header(s)
+ * @len: length of the packet from its network header, as its header says
+ *	(link layer padding excluded); an ICMP error rewrite updates it to
+ *	@l3len plus the length of the new ICMP message
+ * @l3len: length of the original network headers: IPv4 options or IPv6
+ *	extension headers included
+ * @nl3len: length of the network headers written: 20, 40, or 48 with an
+ *	IPv6 fragment header
+ * @frag_id: fragment identification (IPv6 width, host order)
+ * @frag_off: fragment offset in bytes
+ * @hook: enum nf_xlat_hook
  * @proto: original transport protocol number
  * @l4: enum nf_xlat_l4
  * @tos: TOS / traffic class to write
  * @ttl: TTL / hop limit to write
+ * @frag: the packet is a fragment (offset or MF set)
+ * @mf: more fragments follow
  * @df: 4to6: the IPv4 packet has DF set; 6to4: set DF in the IPv4 header
  * @udp_csum: 4to6: an IPv4 UDP checksum of zero must be computed
+ * @split: 4to6: too big for the lowest IPv6 MTU and may be fragmented
+ * @stat: enum nf_xlat_stat: why the packet was dropped or left alone
  *
- * Filled by the prepare step, read by route and rewrite.  The old and
- * new header lengths are constant in this version (40 and 20 bytes).
+ * Filled by the prepare step, read by route and rewrite.
  */
 struct nf_xlat_pkt {
 	const struct nf_xlat_cfg	*cfg;
@@ -103,13 +174,29 @@ struct nf_xlat_pkt {
 	};
 	unsigned int			len;
 	unsigned int			l3len;
+	unsigned int			nl3len;
+	u32				frag_id;
+	u16				frag_off;
+	u8				hook;
 	u8				proto;
 	u8				l4;
 	u8				tos;
 	u8				ttl;
+	bool				frag;
+	bool				mf;
 	bool				df;
 	bool				udp_csum;
+	bool				split;
+	u8				stat;
 };
+
+/* Record why a packet is dropped or left alone; returns @err. */
+static inline int nf_xlat_fail(struct nf_xlat_pkt *xp, enum nf_xlat_stat stat,
+			       int err)
+{
+	xp->stat = stat;
+	return err;
+}
 
 /* nf_xlat_addr.c APIs: */
 int nf_xlat_prefix_check(const struct in6_addr *addr, unsigned int len);
@@ -147,6 +234,13 @@ int nf_xlat_icmp_4to6_prepare(struct nf_xlat_pkt *xp, struct sk_buff *skb);
 int nf_xlat_icmp_6to4_prepare(struct nf_xlat_pkt *xp, struct sk_buff *skb);
 int nf_xlat_icmp_4to6(struct nf_xlat_pkt *xp, struct sk_buff *skb);
 int nf_xlat_icmp_6to4(struct nf_xlat_pkt *xp, struct sk_buff *skb);
+
+/* nf_xlat_stats.c APIs: */
+int nf_xlat_stats_init(void);
+void nf_xlat_stats_exit(void);
+void nf_xlat_stat_inc(struct net *net, enum nf_xlat_stat stat);
+void nf_xlat_stat_add(struct net *net, enum nf_xlat_stat stat,
+		      unsigned int n);
 
 /* nf_xlat_out.c APIs: */
 void nf_xlat_guard_init(void);
