@@ -161,7 +161,9 @@ enum nf_xlat_hook {
  * @df: 4to6: the IPv4 packet has DF set; 6to4: set DF in the IPv4 header
  * @udp_csum: 4to6: an IPv4 UDP checksum of zero must be computed
  * @split: 4to6: too big for the lowest IPv6 MTU and may be fragmented
- * @stat: enum nf_xlat_stat: why the packet was dropped or left alone
+ * @stat: enum nf_xlat_stat: why the packet was dropped or left alone; 0
+ *	(a counter of success) while nothing is recorded
+ * @err_ptr: 6to4: offset of the field a parameter problem points to
  *
  * Filled by the prepare step, read by route and rewrite.
  */
@@ -188,6 +190,7 @@ struct nf_xlat_pkt {
 	bool				udp_csum;
 	bool				split;
 	u8				stat;
+	u16				err_ptr;
 };
 
 /* Record why a packet is dropped or left alone; returns @err. */
