@@ -232,15 +232,33 @@ static struct nft_expr_type nft_xlat_type __read_mostly = {
 	.owner		= THIS_MODULE,
 };
 
+/* The counters exist in every netns before the first rule can use them,
+ * and until the type is gone.
+ */
 static int __init nft_xlat_module_init(void)
 {
+	int err;
+
 	nf_xlat_guard_init();
-	return nft_register_expr(&nft_xlat_type);
+
+	err = nf_xlat_stats_init();
+	if (err)
+		return err;
+
+	err = nft_register_expr(&nft_xlat_type);
+	if (err)
+		goto err_register_expr;
+	return 0;
+
+err_register_expr:
+	nf_xlat_stats_exit();
+	return err;
 }
 
 static void __exit nft_xlat_module_exit(void)
 {
 	nft_unregister_expr(&nft_xlat_type);
+	nf_xlat_stats_exit();
 }
 
 module_init(nft_xlat_module_init);

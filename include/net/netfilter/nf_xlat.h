@@ -101,6 +101,7 @@ enum nf_xlat_l4 {
  * @NF_XLAT_DROP_NO_ROUTE: dropped: no route in the new family
  * @NF_XLAT_DROP_NOMEM: dropped: out of memory
  * @NF_XLAT_DROP_GSO: dropped: a GSO packet that could not be segmented
+ * @NF_XLAT_DROP_TTL: dropped: TTL or hop limit exhausted, error sent
  * @NF_XLAT_STAT_MAX: number of counters
  */
 enum nf_xlat_stat {
@@ -126,6 +127,7 @@ enum nf_xlat_stat {
 	NF_XLAT_DROP_NO_ROUTE,
 	NF_XLAT_DROP_NOMEM,
 	NF_XLAT_DROP_GSO,
+	NF_XLAT_DROP_TTL,
 	NF_XLAT_STAT_MAX
 };
 
