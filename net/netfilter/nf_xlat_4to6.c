@@ -167,6 +167,11 @@ int nf_xlat_4to6_prepare(struct nf_xlat_pkt *xp, struct sk_buff *skb)
 	nf_xlat_addr_embed(&cfg->src, iph->saddr, &xp->v6[0]);
 	nf_xlat_addr_embed(&cfg->dst, iph->daddr, &xp->v6[1]);
 
+	/* Section 4.2: IGMP is single-hop and has no IPv6 counterpart that
+	 * a translation would produce (MLD is ICMPv6).
+	 */
+	if (xp->proto == IPPROTO_IGMP)
+		return nf_xlat_fail(xp, NF_XLAT_DROP_ICMP_TYPE, -EPERM);
 	if (xp->proto == IPPROTO_ICMP) {
 		/* RFC 7915 section 4.2 cannot translate a fragmented message:
 		 * the ICMPv6 checksum covers a pseudo-header.

@@ -22,6 +22,8 @@
 #include <linux/random.h>
 #include <linux/siphash.h>
 #include <linux/skbuff.h>
+#include <linux/udp.h>
+#include <net/addrconf.h>
 #include <net/dst.h>
 #include <net/dst_metadata.h>
 #include <net/gso.h>
@@ -117,6 +119,7 @@ static unsigned int nf_xlat_verdict(int err)
 static int nf_xlat_prepare(struct nf_xlat_pkt *xp, struct sk_buff *skb,
 			   bool to6)
 {
+	/* Not of the family translated from: no counter moves. */
 	if (skb->protocol != (to6 ? htons(ETH_P_IP) : htons(ETH_P_IPV6)) ||
 	    skb_network_offset(skb))
 		return -ENOENT;
@@ -124,18 +127,71 @@ static int nf_xlat_prepare(struct nf_xlat_pkt *xp, struct sk_buff *skb,
 		     nf_xlat_6to4_prepare(xp, skb);
 }
 
-/* Is the packet bigger than @mtu, counted in the original family? */
+/* icmp_send() takes the sender's netns and address from the route of the
+ * packet in error.  Before routing (ingress, prerouting) lend it one
+ * towards the packet's source; icmp_ndo_send() does not read the control
+ * block, which is not IPCB yet at ingress.
+ */
+static void nf_xlat_icmp4_send(struct nf_xlat_pkt *xp, struct sk_buff *skb,
+			       u8 type, u8 code, __be32 info)
+{
+	struct flowi4 fl4 = {
+		.daddr		= ip_hdr(skb)->saddr,
+		.flowi4_mark	= skb->mark,
+	};
+	struct rtable *rt;
+
+	if (skb_dst(skb)) {
+		icmp_ndo_send(skb, type, code, info);
+	} else {
+		rt = ip_route_output_key(xp->net, &fl4);
+		if (IS_ERR(rt))
+			return;
+		skb_dst_set(skb, &rt->dst);
+		icmp_ndo_send(skb, type, code, info);
+		skb_dst_drop(skb);
+	}
+	nf_xlat_stat_inc(xp->net, NF_XLAT_STAT_ICMP_SENT);
+}
+
+static void nf_xlat_icmp6_send(struct nf_xlat_pkt *xp, struct sk_buff *skb,
+			       u8 type, u8 code, __u32 info)
+{
+	icmpv6_ndo_send(skb, type, code, info);
+	nf_xlat_stat_inc(xp->net, NF_XLAT_STAT_ICMP_SENT);
+}
+
+/* The errors RFC 7915 asks the translator itself to send back for a packet
+ * it refuses (sections 4.1 and 5.1).
+ */
+static void nf_xlat_refuse(struct nf_xlat_pkt *xp, struct sk_buff *skb)
+{
+	switch (xp->stat) {
+	case NF_XLAT_DROP_SRC_ROUTE:
+		nf_xlat_icmp4_send(xp, skb, ICMP_DEST_UNREACH, ICMP_SR_FAILED,
+				   0);
+		break;
+	case NF_XLAT_DROP_ROUTING_HDR:
+		nf_xlat_icmp6_send(xp, skb, ICMPV6_PARAMPROB, ICMPV6_HDR_FIELD,
+				   xp->err_ptr);
+		break;
+	}
+}
+
+/* Is the packet bigger than @mtu once translated? */
 static bool nf_xlat_too_big(const struct nf_xlat_pkt *xp,
 			    const struct sk_buff *skb, unsigned int mtu)
 {
+	mtu = mtu + xp->l3len - xp->nl3len;
 	if (skb_is_gso(skb))
 		return !skb_gso_validate_network_len(skb, mtu);
 	return xp->len > mtu;
 }
 
-/* 6to4 at postrouting: RFC 7915 section 5.1 leaves DF clear on packets
- * that fit 1280 bytes in IPv6, the IPv4 side fragments those; a bigger
- * one gets "packet too big" with the IPv6 form of the IPv4 MTU.
+/* 6to4: RFC 7915 section 5.1 leaves DF clear on packets that fit 1280
+ * bytes in IPv6, the IPv4 side fragments those; a bigger one gets "packet
+ * too big" with the IPv6 form of the IPv4 MTU.  Before routing (@dstp
+ * NULL) only that check is made.
  */
 static int nf_xlat_route4(struct nf_xlat_pkt *xp, struct sk_buff *skb,
 			  struct dst_entry **dstp)
@@ -152,23 +208,32 @@ static int nf_xlat_route4(struct nf_xlat_pkt *xp, struct sk_buff *skb,
 	struct rtable *rt;
 
 	rt = ip_route_output_key(xp->net, &fl4);
-	if (IS_ERR(rt))
-		return PTR_ERR(rt);
+	if (IS_ERR(rt)) {
+		/* Before routing, routing decides. */
+		if (!dstp)
+			return 0;
+		return nf_xlat_fail(xp, NF_XLAT_DROP_NO_ROUTE, PTR_ERR(rt));
+	}
 
 	mtu = dst_mtu(&rt->dst);
-	if (xp->df && nf_xlat_too_big(xp, skb, mtu + NF_XLAT_HDELTA)) {
-		icmpv6_ndo_send(skb, ICMPV6_PKT_TOOBIG, 0,
-				max_t(u32, mtu + NF_XLAT_HDELTA, IPV6_MIN_MTU));
+	if (xp->df && nf_xlat_too_big(xp, skb, mtu)) {
 		ip_rt_put(rt);
-		return -EMSGSIZE;
+		nf_xlat_icmp6_send(xp, skb, ICMPV6_PKT_TOOBIG, 0,
+				   max_t(u32, mtu + NF_XLAT_HDELTA,
+					 IPV6_MIN_MTU));
+		return nf_xlat_fail(xp, NF_XLAT_DROP_TOO_BIG, -EMSGSIZE);
 	}
-	*dstp = &rt->dst;
+	if (dstp)
+		*dstp = &rt->dst;
+	else
+		ip_rt_put(rt);
 	return 0;
 }
 
-/* 4to6 at postrouting: DF set and too big for the IPv6 route answers
- * "fragmentation needed"; without DF ip6_fragment() splits the packet
- * (nf_xlat_4to6_rewrite() sets ignore_df).
+/* 4to6: DF set and too big for the IPv6 route answers "fragmentation
+ * needed" with the MTU that makes the sender's packets fit; without DF
+ * the packet was cut to the lowest IPv6 MTU already and ip6_fragment()
+ * handles a smaller next hop (nf_xlat_4to6_rewrite() sets ignore_df).
  */
 static int nf_xlat_route6(struct nf_xlat_pkt *xp, struct sk_buff *skb,
 			  struct dst_entry **dstp)
@@ -189,18 +254,43 @@ static int nf_xlat_route6(struct nf_xlat_pkt *xp, struct sk_buff *skb,
 	if (dst->error) {
 		err = dst->error;
 		dst_release(dst);
-		return err;
+		if (!dstp)
+			return 0;
+		return nf_xlat_fail(xp, NF_XLAT_DROP_NO_ROUTE, err);
 	}
 
 	mtu = dst_mtu(dst);
-	if (xp->df && nf_xlat_too_big(xp, skb, mtu - NF_XLAT_HDELTA)) {
-		icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED,
-			      htonl(mtu - NF_XLAT_HDELTA));
+	if (xp->df && nf_xlat_too_big(xp, skb, mtu)) {
 		dst_release(dst);
-		return -EMSGSIZE;
+		nf_xlat_icmp4_send(xp, skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED,
+				   htonl(max_t(int, mtu + xp->l3len -
+						    xp->nl3len, 68)));
+		return nf_xlat_fail(xp, NF_XLAT_DROP_TOO_BIG, -EMSGSIZE);
 	}
-	*dstp = dst;
+	if (dstp)
+		*dstp = dst;
+	else
+		dst_release(dst);
 	return 0;
+}
+
+/* Before routing, a packet that will be too big for the next hop must be
+ * refused now, in its own family: the forwarding path would send its
+ * error about the translated packet, to a destination only a translator on
+ * the way out could bring back.  Only packets above the IPv6 minimum MTU
+ * with DF set can be too big, so the FIB is not consulted for the others.
+ */
+static int nf_xlat_mtu_check(struct nf_xlat_pkt *xp, struct sk_buff *skb,
+			     bool to6)
+{
+	if (!xp->df)
+		return 0;
+	if (!to6)
+		return nf_xlat_route4(xp, skb, NULL);
+	if (!skb_is_gso(skb) &&
+	    xp->len - xp->l3len + xp->nl3len <= IPV6_MIN_MTU)
+		return 0;
+	return nf_xlat_route6(xp, skb, NULL);
 }
 
 /* The output path steals the packet before the conntrack confirm hook
@@ -256,6 +346,31 @@ static void nf_xlat_deliver_out(struct net *net, struct sk_buff *skb,
 	dst_output(net, skb->sk, skb);
 }
 
+/* RFC 7915 sections 4.1 and 5.1: the translator is a router and must
+ * answer an exhausted TTL.  After translation at ingress or prerouting the
+ * new family's forwarding would, but its error would quote the translated
+ * packet and go where only a translator on the way out brings it back:
+ * answer in the packet's own family instead.  A packet for this host is
+ * not forwarded and needs no TTL.
+ */
+static int nf_xlat_ttl_check(struct nf_xlat_pkt *xp, struct sk_buff *skb,
+			     bool to6)
+{
+	if (xp->ttl > 1)
+		return 0;
+	if (to6) {
+		if (ipv6_chk_addr(xp->net, &xp->v6[1], NULL, 0))
+			return 0;
+		nf_xlat_icmp4_send(xp, skb, ICMP_TIME_EXCEEDED, ICMP_EXC_TTL, 0);
+	} else {
+		if (inet_addr_type(xp->net, xp->v4[1]) == RTN_LOCAL)
+			return 0;
+		nf_xlat_icmp6_send(xp, skb, ICMPV6_TIME_EXCEED,
+				   ICMPV6_EXC_HOPLIMIT, 0);
+	}
+	return nf_xlat_fail(xp, NF_XLAT_DROP_TTL, -EPERM);
+}
+
 /* Route, rewrite and deliver one prepared packet.  On error the packet is
  * still the caller's.
  */
@@ -263,21 +378,33 @@ static int nf_xlat_one(struct nf_xlat_pkt *xp, struct sk_buff *skb, bool to6,
 		       enum nf_xlat_hook hook)
 {
 	struct dst_entry *dst = NULL;
+	bool icmp_err;
 	int err;
 
-	if (hook == NF_XLAT_HOOK_POSTROUTING) {
+	if (hook == NF_XLAT_HOOK_POSTROUTING)
 		err = to6 ? nf_xlat_route6(xp, skb, &dst) :
 			    nf_xlat_route4(xp, skb, &dst);
-		if (err)
-			return err;
-	}
+	else
+		err = nf_xlat_ttl_check(xp, skb, to6) ?:
+		      nf_xlat_mtu_check(xp, skb, to6);
+	if (err)
+		return err;
 
+	icmp_err = xp->l4 == NF_XLAT_L4_ICMP_ERR;
 	err = to6 ? nf_xlat_4to6_rewrite(xp, skb) :
 		    nf_xlat_6to4_rewrite(xp, skb);
 	if (err) {
 		dst_release(dst);
+		if (!xp->stat)
+			xp->stat = err == -ENOMEM ? NF_XLAT_DROP_NOMEM :
+						    NF_XLAT_DROP_MALFORMED;
 		return err;
 	}
+
+	nf_xlat_stat_inc(xp->net, to6 ? NF_XLAT_STAT_4TO6 : NF_XLAT_STAT_6TO4);
+	if (icmp_err)
+		nf_xlat_stat_inc(xp->net, to6 ? NF_XLAT_STAT_ICMP_ERR_4TO6 :
+						NF_XLAT_STAT_ICMP_ERR_6TO4);
 
 	switch (hook) {
 	case NF_XLAT_HOOK_INGRESS:
@@ -293,8 +420,63 @@ static int nf_xlat_one(struct nf_xlat_pkt *xp, struct sk_buff *skb, bool to6,
 	return 0;
 }
 
-/* Longest link layer header carried over to the segments. */
+static unsigned int nf_xlat_split(struct nf_xlat_pkt *xp, struct sk_buff *skb,
+				  enum nf_xlat_hook hook);
+
+/* Translate and deliver one of the packets a GSO packet was segmented
+ * into (@segment) or an IPv4 packet was fragmented into; it is freed on
+ * failure.  Only a segment may need fragmenting: a fragment was cut to
+ * fit, so this recurses once at most.
+ */
+static void nf_xlat_piece(const struct nf_xlat_cfg *cfg, bool to6,
+			  struct net *net, struct sk_buff *skb,
+			  enum nf_xlat_hook hook, bool segment)
+{
+	struct nf_xlat_pkt xp = { .cfg = cfg, .net = net, .hook = hook };
+	int err;
+
+	err = nf_xlat_prepare(&xp, skb, to6);
+	if (!err && xp.split && segment) {
+		if (nf_xlat_split(&xp, skb, hook) == NF_DROP)
+			kfree_skb_reason(skb, SKB_DROP_REASON_NOMEM);
+		return;
+	}
+	if (!err)
+		err = nf_xlat_one(&xp, skb, to6, hook);
+	if (!err)
+		return;
+	if (xp.stat)
+		nf_xlat_stat_inc(net, xp.stat);
+	kfree_skb_reason(skb, SKB_DROP_REASON_NETFILTER_DROP);
+}
+
+/* Longest link layer header carried over to the new packets. */
 #define NF_XLAT_MAC_MAX		32
+
+/* Keep a copy of the link layer header for packets made from @skb: taps
+ * on the way show them with it.  Return its length, 0 if none.
+ */
+static unsigned int nf_xlat_mac_save(const struct sk_buff *skb, u8 *mac)
+{
+	unsigned int mac_len = nf_xlat_mac_len(skb);
+
+	if (mac_len > NF_XLAT_MAC_MAX)
+		return 0;
+	if (mac_len)
+		memcpy(mac, skb_mac_header(skb), mac_len);
+	return mac_len;
+}
+
+static void nf_xlat_mac_restore(struct sk_buff *skb, const u8 *mac,
+				unsigned int mac_len)
+{
+	if (mac_len && !skb_cow_head(skb, mac_len)) {
+		memcpy(skb->data - mac_len, mac, mac_len);
+		skb_set_mac_header(skb, -(int)mac_len);
+	} else {
+		skb_reset_mac_header(skb);
+	}
+}
 
 /* A GSO type without counterpart in the new family: segment in software
  * and translate each segment, as nfnetlink_queue does before handing
@@ -305,43 +487,97 @@ static unsigned int nf_xlat_segment(const struct nf_xlat_cfg *cfg, bool to6,
 				    struct net *net, struct sk_buff *skb,
 				    enum nf_xlat_hook hook)
 {
-	unsigned int mac_len = nf_xlat_mac_len(skb);
 	struct sk_buff *segs, *seg, *next;
 	u8 mac[NF_XLAT_MAC_MAX];
+	unsigned int mac_len;
 
 	/* A GSO packet whose checksum is neither offloaded nor verified is
 	 * bogus, and skb_gso_segment() would warn about it.
 	 */
 	if (skb->ip_summed != CHECKSUM_PARTIAL &&
 	    skb->ip_summed != CHECKSUM_UNNECESSARY)
-		return NF_DROP;
+		goto drop;
 
-	if (mac_len > sizeof(mac))
-		mac_len = 0;
-	if (mac_len)
-		memcpy(mac, skb_mac_header(skb), mac_len);
-
+	mac_len = nf_xlat_mac_save(skb, mac);
 	segs = skb_gso_segment(skb, 0);
 	if (IS_ERR_OR_NULL(segs))
-		return NF_DROP;
+		goto drop;
 	consume_skb(skb);
 
 	if (hook == NF_XLAT_HOOK_INGRESS)
 		hook = NF_XLAT_HOOK_PREROUTING;
 
 	skb_list_walk_safe(segs, seg, next) {
-		struct nf_xlat_pkt xp = { .cfg = cfg, .net = net };
-
 		skb_mark_not_on_list(seg);
-		if (mac_len && !skb_cow_head(seg, mac_len)) {
-			memcpy(seg->data - mac_len, mac, mac_len);
-			skb_set_mac_header(seg, -(int)mac_len);
-		}
-		if (nf_xlat_prepare(&xp, seg, to6) ||
-		    nf_xlat_one(&xp, seg, to6, hook))
-			kfree_skb(seg);
+		nf_xlat_mac_restore(seg, mac, mac_len);
+		nf_xlat_piece(cfg, to6, net, seg, hook, true);
 	}
 	return NF_STOLEN;
+drop:
+	nf_xlat_stat_inc(net, NF_XLAT_DROP_GSO);
+	return NF_DROP;
+}
+
+/* RFC 7915 section 4: an IPv4 packet without DF that would not fit the
+ * lowest IPv6 MTU is fragmented so that every piece does, fragment header
+ * included.  The IPv4 fragmenter cuts it (the offsets and MF of a packet
+ * that was a fragment already are kept), then each piece is translated as
+ * an IPv4 fragment.  A zero UDP checksum is computed first, over the
+ * whole datagram (section 4.5).
+ */
+static unsigned int nf_xlat_split(struct nf_xlat_pkt *xp, struct sk_buff *skb,
+				  enum nf_xlat_hook hook)
+{
+	/* Payload per fragment; ip_frag_next() rounds it down to 8 bytes. */
+	unsigned int room = xp->cfg->mtu6 - sizeof(struct ipv6hdr) -
+			    sizeof(struct frag_hdr);
+	struct ip_frag_state state;
+	struct sk_buff *frag;
+	u8 mac[NF_XLAT_MAC_MAX];
+	unsigned int mac_len;
+	struct udphdr *uh;
+
+	if ((skb->len > xp->len && pskb_trim_rcsum(skb, xp->len)) ||
+	    (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb)))
+		goto nomem;
+	if (xp->udp_csum) {
+		if (skb_ensure_writable(skb, xp->l3len + sizeof(*uh)))
+			goto nomem;
+		uh = (struct udphdr *)(skb_network_header(skb) + xp->l3len);
+		uh->check = csum_tcpudp_magic(ip_hdr(skb)->saddr,
+					      ip_hdr(skb)->daddr,
+					      xp->len - xp->l3len, IPPROTO_UDP,
+					      skb_checksum(skb, xp->l3len,
+							   xp->len - xp->l3len,
+							   0));
+		if (!uh->check)
+			uh->check = CSUM_MANGLED_0;
+	}
+
+	mac_len = nf_xlat_mac_save(skb, mac);
+	if (hook == NF_XLAT_HOOK_INGRESS)
+		hook = NF_XLAT_HOOK_PREROUTING;
+
+	ip_frag_init(skb, xp->l3len, NF_XLAT_MAC_MAX + 2 * NF_XLAT_HDELTA,
+		     room, false, &state);
+	while (state.left > 0) {
+		frag = ip_frag_next(skb, &state);
+		if (IS_ERR(frag))
+			break;
+		nf_xlat_mac_restore(frag, mac, mac_len);
+		nf_xlat_stat_inc(xp->net, NF_XLAT_STAT_FRAGS_OUT);
+		nf_xlat_piece(xp->cfg, true, xp->net, frag, hook, false);
+	}
+	if (state.left > 0) {
+		nf_xlat_stat_inc(xp->net, NF_XLAT_DROP_NOMEM);
+		kfree_skb_reason(skb, SKB_DROP_REASON_NOMEM);
+	} else {
+		consume_skb(skb);
+	}
+	return NF_STOLEN;
+nomem:
+	nf_xlat_stat_inc(xp->net, NF_XLAT_DROP_NOMEM);
+	return NF_DROP;
 }
 
 /**
@@ -352,36 +588,49 @@ static unsigned int nf_xlat_segment(const struct nf_xlat_cfg *cfg, bool to6,
  * @skb: the packet, network header at skb->data
  * @hook: where the expression runs
  *
+ * Every outcome but "not of the family translated from" moves one of the
+ * counters of enum nf_xlat_stat.
+ *
  * Return: the verdict: NFT_BREAK when the packet is left alone (not of
- * the translated family, no mapping for its addresses, not translated by
- * this version, or delivered by this module already: see the loop
- * guard), NF_ACCEPT at ingress or NF_STOLEN elsewhere when translated,
- * NF_DROP for a malformed packet or one RFC 7915 drops.
+ * the translated family, no mapping for its addresses, no form in the
+ * other family, or delivered by this module already: see the loop guard),
+ * NF_ACCEPT at ingress or NF_STOLEN elsewhere when translated, NF_DROP for
+ * a malformed packet or one RFC 7915 drops.
  */
 unsigned int nf_xlat_skb(const struct nf_xlat_cfg *cfg, bool to6,
 			 struct net *net, struct sk_buff *skb,
 			 enum nf_xlat_hook hook)
 {
-	struct nf_xlat_pkt xp = { .cfg = cfg, .net = net };
+	struct nf_xlat_pkt xp = { .cfg = cfg, .net = net, .hook = hook };
 	int err;
 
-	if (nf_xlat_guard_hit(skb))
+	if (nf_xlat_guard_hit(skb)) {
+		nf_xlat_stat_inc(net, NF_XLAT_STAT_PASS_LOOP);
 		return NFT_BREAK;
+	}
 
 	err = nf_xlat_prepare(&xp, skb, to6);
 	if (err)
-		return nf_xlat_verdict(err);
+		goto fail;
 
 	if (hook == NF_XLAT_HOOK_POSTROUTING &&
 	    nf_xlat_ct_confirm(skb) != NF_ACCEPT)
 		return NF_DROP;
 
-	if (!nf_xlat_gso_ok(&xp, skb, to6))
+	if (!nf_xlat_gso_ok(&xp, skb, to6) || (xp.split && skb_is_gso(skb)))
 		return nf_xlat_segment(cfg, to6, net, skb, hook);
+	if (xp.split)
+		return nf_xlat_split(&xp, skb, hook);
 
 	err = nf_xlat_one(&xp, skb, to6, hook);
 	if (err)
-		return NF_DROP;
+		goto fail;
 
 	return hook == NF_XLAT_HOOK_INGRESS ? NF_ACCEPT : NF_STOLEN;
+fail:
+	if (xp.stat) {
+		nf_xlat_stat_inc(net, xp.stat);
+		nf_xlat_refuse(&xp, skb);
+	}
+	return nf_xlat_verdict(err);
 }
