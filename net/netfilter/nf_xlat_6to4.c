@@ -79,7 +79,8 @@ static int nf_xlat_6to4_exthdrs(struct nf_xlat_pkt *xp, struct sk_buff *skb)
 				xp->err_ptr = off +
 					offsetof(struct ipv6_rt_hdr,
 						 segments_left);
-				return nf_xlat_fail(xp, NF_XLAT_DROP_ROUTING_HDR,
+				return nf_xlat_fail(xp,
+						    NF_XLAT_DROP_ROUTING_HDR,
 						    -EPERM);
 			}
 			nexthdr = oh->nexthdr;
@@ -144,7 +145,8 @@ int nf_xlat_6to4_prepare(struct nf_xlat_pkt *xp, struct sk_buff *skb)
 	plen = ntohs(ip6h->payload_len);
 	/* Jumbograms and BIG TCP have no IPv4 form. */
 	if (!plen)
-		return nf_xlat_fail(xp, NF_XLAT_STAT_PASS_UNSUPP, -EPROTONOSUPPORT);
+		return nf_xlat_fail(xp, NF_XLAT_STAT_PASS_UNSUPP,
+				    -EPROTONOSUPPORT);
 	if (sizeof(*ip6h) + plen > skb->len) {
 		if (skb_is_gso(skb))
 			return nf_xlat_fail(xp, NF_XLAT_STAT_PASS_UNSUPP,
@@ -197,7 +199,8 @@ int nf_xlat_6to4_prepare(struct nf_xlat_pkt *xp, struct sk_buff *skb)
 	 */
 	if (!src_ok) {
 		if (err || xp->l4 != NF_XLAT_L4_ICMP_ERR)
-			return nf_xlat_fail(xp, NF_XLAT_STAT_PASS_NOMAP, -ENOENT);
+			return nf_xlat_fail(xp, NF_XLAT_STAT_PASS_NOMAP,
+					    -ENOENT);
 		xp->v4[0] = cfg->icmp_src;
 	}
 	if (err)

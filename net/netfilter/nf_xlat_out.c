@@ -361,7 +361,8 @@ static int nf_xlat_ttl_check(struct nf_xlat_pkt *xp, struct sk_buff *skb,
 	if (to6) {
 		if (ipv6_chk_addr(xp->net, &xp->v6[1], NULL, 0))
 			return 0;
-		nf_xlat_icmp4_send(xp, skb, ICMP_TIME_EXCEEDED, ICMP_EXC_TTL, 0);
+		nf_xlat_icmp4_send(xp, skb, ICMP_TIME_EXCEEDED, ICMP_EXC_TTL,
+				   0);
 	} else {
 		if (inet_addr_type(xp->net, xp->v4[1]) == RTN_LOCAL)
 			return 0;

@@ -69,7 +69,7 @@ enum nf_xlat_l4 {
 	NF_XLAT_L4_TCP,
 	NF_XLAT_L4_UDP,
 	NF_XLAT_L4_ICMP,	/* ICMP or ICMPv6 informational message */
-	NF_XLAT_L4_ICMP_ERR,	/* ICMP or ICMPv6 error: the quoted packet too */
+	NF_XLAT_L4_ICMP_ERR,	/* ICMP/ICMPv6 error and the packet it quotes */
 };
 
 /**
