@@ -107,6 +107,11 @@ done
 
 append="console=ttyS0 root=root rootfstype=virtiofs rw init=/sbin/nft-xlat-init"
 [ ${#initrd[@]} -gt 0 ] && append="console=ttyS0 rdinit=/init"
+# TCG's TSC follows the host clock.  Without tsc=reliable the clocksource
+# watchdog of a guest starved of CPU may declare it unstable after minutes,
+# and the static key flip that follows (sched_clock_cpu) has been seen to
+# trap on a stray int3 under TCG.
+append+=" tsc=reliable"
 append+=" panic=-1 nftxlat.run=$id nftxlat.mode=$mode nftxlat.module=$module"
 append+=" nftxlat.release=$release"
 if [ "$release" = debug ]; then
