@@ -172,6 +172,14 @@ int nf_xlat_4to6_prepare(struct nf_xlat_pkt *xp, struct sk_buff *skb)
 	 */
 	if (xp->proto == IPPROTO_IGMP)
 		return nf_xlat_fail(xp, NF_XLAT_DROP_ICMP_TYPE, -EPERM);
+	/* Copied, these numbers would make IPv6 nodes parse the payload as
+	 * an extension header or as an ICMPv6 message nobody checksummed.
+	 */
+	if (xp->proto == IPPROTO_ICMPV6)
+		return nf_xlat_fail(xp, NF_XLAT_DROP_ICMP_TYPE, -EPERM);
+	if (ipv6_ext_hdr(xp->proto) && xp->proto != NEXTHDR_NONE &&
+	    xp->proto != NEXTHDR_AUTH)
+		return nf_xlat_fail(xp, NF_XLAT_DROP_EXT_HDR, -EPERM);
 	if (xp->proto == IPPROTO_ICMP) {
 		/* RFC 7915 section 4.2 cannot translate a fragmented message:
 		 * the ICMPv6 checksum covers a pseudo-header.

@@ -180,7 +180,12 @@ int nf_xlat_6to4_prepare(struct nf_xlat_pkt *xp, struct sk_buff *skb)
 	if (xp->len - xp->l3len + sizeof(struct iphdr) > IP_MAX_MTU)
 		return nf_xlat_fail(xp, NF_XLAT_DROP_MALFORMED, -EINVAL);
 
-	if (xp->proto == IPPROTO_ICMPV6) {
+	/* ICMPv4 inside IPv6 has no meaning; translated it would reach IPv4
+	 * hosts unchecked.
+	 */
+	if (xp->proto == IPPROTO_ICMP) {
+		err = nf_xlat_fail(xp, NF_XLAT_DROP_ICMP_TYPE, -EPERM);
+	} else if (xp->proto == IPPROTO_ICMPV6) {
 		if (xp->frag_off || xp->mf)
 			err = nf_xlat_fail(xp, NF_XLAT_DROP_ICMP_FRAG, -EPERM);
 		else

@@ -118,6 +118,9 @@ bool nf_xlat_addr_extract(const struct nf_xlat_prefix *pfx,
  */
 bool nf_xlat_addr4_ok(__be32 a4)
 {
-	return !ipv4_is_zeronet(a4) && !ipv4_is_loopback(a4) &&
+	/* 0.0.0.0/8 is "this network" (RFC 1122 section 3.2.1.3), whatever
+	 * ipv4_is_zeronet() allows nowadays.
+	 */
+	return (a4 & htonl(0xff000000)) && !ipv4_is_loopback(a4) &&
 	       !ipv4_is_multicast(a4) && !ipv4_is_lbcast(a4);
 }

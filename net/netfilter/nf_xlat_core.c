@@ -20,6 +20,7 @@
 int nf_xlat_l4_prepare(struct nf_xlat_pkt *xp, struct sk_buff *skb)
 {
 	unsigned int l4len = xp->len - xp->l3len;
+	const struct udphdr *uh;
 	const struct tcphdr *th;
 
 	switch (xp->proto) {
@@ -34,8 +35,16 @@ int nf_xlat_l4_prepare(struct nf_xlat_pkt *xp, struct sk_buff *skb)
 		xp->l4 = NF_XLAT_L4_TCP;
 		break;
 	case IPPROTO_UDP:
-		if (l4len < sizeof(struct udphdr) ||
-		    !pskb_may_pull(skb, xp->l3len + sizeof(struct udphdr)))
+		if (l4len < sizeof(*uh) ||
+		    !pskb_may_pull(skb, xp->l3len + sizeof(*uh)))
+			return -EINVAL;
+		/* A length that disagrees with the IP header's makes a
+		 * datagram the receiver drops; do not forward one.  A
+		 * fragment's covers the datagram, a GSO packet's a segment.
+		 */
+		uh = (const struct udphdr *)(skb_network_header(skb) +
+					     xp->l3len);
+		if (!xp->frag && !skb_is_gso(skb) && ntohs(uh->len) != l4len)
 			return -EINVAL;
 		xp->l4 = NF_XLAT_L4_UDP;
 		break;
