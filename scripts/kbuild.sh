@@ -64,4 +64,7 @@ chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
 chroot "$root" gcc -O2 -Wall -Wextra -I/mnt/nft-xlat/include \
 	-o /mnt/nft-xlat/nft-xlat-rule \
 	/mnt/nft-xlat/tools/nft-xlat-rule/nft-xlat-rule.c -lmnl
+# The hostile packet generator and checker (tests/selftests/nft_xlat_hostile.sh).
+chroot "$root" gcc -O2 -Wall -Wextra -o /mnt/nft-xlat/xlat-fuzz \
+	/mnt/nft-xlat/tools/xlat-fuzz/xlat-fuzz.c
 echo "$kver" >"$out/kernel-release"
