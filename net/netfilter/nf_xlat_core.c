@@ -32,6 +32,9 @@ int nf_xlat_l4_prepare(struct nf_xlat_pkt *xp, struct sk_buff *skb)
 					     xp->l3len);
 		if (th->doff * 4 < sizeof(*th))
 			return -EINVAL;
+		/* Options past the end of an unfragmented segment. */
+		if (!xp->frag && !skb_is_gso(skb) && th->doff * 4 > l4len)
+			return -EINVAL;
 		xp->l4 = NF_XLAT_L4_TCP;
 		break;
 	case IPPROTO_UDP:

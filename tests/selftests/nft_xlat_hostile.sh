@@ -63,7 +63,10 @@ source "$(dirname "$0")/lib.sh"
 
 PFX=${PFX:-2001:db8:64::/96}
 PACKETS=${HOSTILE_PACKETS:-20000}
-SEED=${HOSTILE_SEED:-$(( ($(date +%s) * 1000 + RANDOM) % 4294967296 ))}
+# A fixed seed by default, so that make check is reproducible; any other
+# (HOSTILE_SEED=random draws one) explores further.
+SEED=${HOSTILE_SEED:-20261122}
+[ "$SEED" = random ] && SEED=$(( ($(date +%s) * 1000 + RANDOM) % 4294967296 ))
 MODES=${HOSTILE_MODES:-from to}
 HOOKS=${HOSTILE_HOOKS:-ingress prerouting postrouting}
 FUZZ=${XLAT_FUZZ:-$BUILD/xlat-fuzz}
