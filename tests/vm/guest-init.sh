@@ -74,6 +74,33 @@ if [ "$(arg module)" = 1 ] && ! load_module; then
 	finish
 fi
 
+# Under TCG a static key flipped while another vCPU runs the code it
+# patches can end in "Oops: int3" (seen on 6.12 and 7.2 without nft_xlat:
+# a netdev ingress chain added and deleted under a UDP flood).  Netfilter
+# flips its keys when the first hook of a kind comes or the last one goes;
+# a netns of the guest's own keeps one of each registered all along, so
+# tests that delete rulesets and namespaces under load do not flip them.
+keep_hooks() {
+	ip netns add nft-xlat-keeper &&
+	ip -n nft-xlat-keeper link add k0 type veth peer name k1 &&
+	ip netns exec nft-xlat-keeper nft -f - <<-EOT
+	table netdev keep {
+		chain ingress { type filter hook ingress device "k0" priority 0; }
+	}
+	table inet keep {
+		chain prerouting { type filter hook prerouting priority 0; }
+		chain input { type filter hook input priority 0; }
+		chain forward { type filter hook forward priority 0; }
+		chain output { type filter hook output priority 0; }
+		chain postrouting { type filter hook postrouting priority 0;
+				    ct state new counter; }
+	}
+	EOT
+}
+if command -v nft >/dev/null && ! keep_hooks; then
+	echo "guest: could not register the keeper hooks" >&2
+fi
+
 cd /mnt/src || finish
 export NFT_XLAT_RUN_DIR=$run NFT_XLAT_RELEASE=$release
 # The debug kernel runs the tests 2-3 times slower (more under load).

@@ -684,7 +684,11 @@ struct rec {
 
 #define REC_ULEN	1	/* UDP length not the IP payload length */
 #define REC_DOFF	2	/* TCP data offset past the end */
-#define REC_SLOTS	(1u << 20)
+/* Open addressing, REC_PROBE slots per key, a quarter full at a million
+ * packets: a record is not overwritten before its packet comes back.
+ */
+#define REC_SLOTS	(1u << 22)
+#define REC_PROBE	8
 static struct rec *recs;
 
 static uint64_t fnv(uint64_t h, const uint8_t *p, unsigned int n)
@@ -859,6 +863,7 @@ static bool parse6(const uint8_t *p, unsigned int len, struct l4info *li,
 static void record(const uint8_t *ip, unsigned int len)
 {
 	struct l4info li;
+	unsigned int i;
 	bool bc;
 	struct rec *r;
 	uint64_t k;
@@ -870,7 +875,14 @@ static void record(const uint8_t *ip, unsigned int len)
 			     li.type == 128 || li.type == 129))
 		return;
 	k = l4_key(li.s, li.d, li.cls, li.l4, li.l4len);
-	r = &recs[k & (REC_SLOTS - 1)];
+	for (i = 0; i < REC_PROBE; i++) {
+		r = &recs[(k + i) & (REC_SLOTS - 1)];
+		if (!r->key || (r->key == k && r->err == li.err &&
+				r->flags == li.flags))
+			break;
+	}
+	if (i == REC_PROBE)
+		r = &recs[k & (REC_SLOTS - 1)];
 	r->key = k;
 	r->err = li.err;
 	r->flags = li.flags;
@@ -1116,12 +1128,18 @@ static const char *check(const uint8_t *p, unsigned int len, bool v6,
 		return NULL;
 	/* Carried over from the input? */
 	if (translated) {
-		r = &recs[l4_key(li.s, li.d, li.cls, li.l4, li.l4len) &
-			  (REC_SLOTS - 1)];
-		if (r->key == l4_key(li.s, li.d, li.cls, li.l4, li.l4len) &&
-		    r->err == li.err && r->flags == li.flags) {
-			*inh = true;
-			return NULL;
+		uint64_t k = l4_key(li.s, li.d, li.cls, li.l4, li.l4len);
+		unsigned int i;
+
+		for (i = 0; i < REC_PROBE; i++) {
+			r = &recs[(k + i) & (REC_SLOTS - 1)];
+			if (!r->key)
+				break;
+			if (r->key == k && r->err == li.err &&
+			    r->flags == li.flags) {
+				*inh = true;
+				return NULL;
+			}
 		}
 	}
 	if (li.flags & REC_DOFF)
