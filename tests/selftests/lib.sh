@@ -159,8 +159,18 @@ setup_siit_topology() {
 	C6_ADDR=$(embed "$pfx" "$C6_V4")
 	C4_ADDR6=$(embed "$pfx" "$C4_V4")
 	setup_ns c6 rtr c4
-	ip link add c6-r netns "$c6" type veth peer name r6 netns "$rtr"
-	ip link add c4-r netns "$c4" type veth peer name r4 netns "$rtr"
+	siit_links "$pfx"
+	ip netns exec "$rtr" sysctl -wq net.ipv4.ip_forward=1 \
+		net.ipv6.conf.all.forwarding=1
+}
+
+# siit_links PREFIX: the veth pairs, addresses and routes of
+# setup_siit_topology in its namespaces (also to recreate them there).
+siit_links() {
+	local pfx=$1
+	ip link add c6-r netns "$c6" type veth peer name r6 netns "$rtr" &&
+	ip link add c4-r netns "$c4" type veth peer name r4 netns "$rtr" ||
+		return 1
 	ip -n "$c6" link set c6-r up
 	ip -n "$rtr" link set r6 up
 	ip -n "$rtr" link set r4 up
@@ -173,10 +183,31 @@ setup_siit_topology() {
 	ip -n "$rtr" route add "$C6_ADDR/128" via 2001:db8:6::2 dev r6
 	ip -n "$rtr" route add "$C6_V4/32" dev r6
 	ip -n "$rtr" route add "$pfx" dev r4
-	ip netns exec "$rtr" sysctl -wq net.ipv4.ip_forward=1 \
-		net.ipv6.conf.all.forwarding=1
 	ip -n "$c4" addr add "$C4_V4/24" dev c4-r
 	ip -n "$c4" route add 198.51.100.0/24 via 192.0.2.1
+}
+
+# xlat_netdev_rules NS PREFIX [counter]: the netdev ingress placement on
+# setup_siit_topology's translator: what r6 receives for PREFIX goes to
+# "xlat from", what r4 receives from 192.0.2.0/24 to "xlat to".  The base
+# chains jump to chain x of tables xlat6 and xlat4, which holds the rule.
+xlat_netdev_rules() {
+	local ns=$1 pfx=$2 counter=${3:-}
+	ip netns exec "$ns" nft -f - <<-EOF || return 1
+	table netdev xlat6 {
+		chain x { }
+		chain in { type filter hook ingress device r6 priority 0;
+			   ip6 daddr $pfx jump x; }
+	}
+	table netdev xlat4 {
+		chain x { }
+		chain in { type filter hook ingress device r4 priority 0;
+			   ip saddr 192.0.2.0/24 jump x; }
+	}
+	EOF
+	# shellcheck disable=SC2086	# counter: one word or none
+	xlat_rule "$ns" netdev xlat6 x $counter xlat from "$pfx" &&
+	xlat_rule "$ns" netdev xlat4 x $counter xlat to "$pfx"
 }
 
 # Probe once, here, so that later $(xlat_nft_probe) subshells inherit it.

@@ -82,27 +82,6 @@ restore_ct_max() {
 }
 trap 'restore_ct_max; lib_cleanup' EXIT
 
-# siit_links: the veth pairs, addresses and routes of setup_siit_topology,
-# for recreating them in the existing namespaces.
-siit_links() {
-	ip link add c6-r netns "$c6" type veth peer name r6 netns "$rtr" &&
-	ip link add c4-r netns "$c4" type veth peer name r4 netns "$rtr" || return 1
-	ip -n "$c6" link set c6-r up
-	ip -n "$rtr" link set r6 up
-	ip -n "$rtr" link set r4 up
-	ip -n "$c4" link set c4-r up
-	ip -n "$c6" addr add 2001:db8:6::2/64 dev c6-r nodad
-	ip -n "$c6" addr add "$C6_ADDR/128" dev c6-r nodad
-	ip -n "$c6" route add "$PFX" via 2001:db8:6::1 src "$C6_ADDR"
-	ip -n "$rtr" addr add 2001:db8:6::1/64 dev r6 nodad
-	ip -n "$rtr" addr add 192.0.2.1/24 dev r4
-	ip -n "$rtr" route add "$C6_ADDR/128" via 2001:db8:6::2 dev r6
-	ip -n "$rtr" route add "$C6_V4/32" dev r6
-	ip -n "$rtr" route add "$PFX" dev r4
-	ip -n "$c4" addr add "$C4_V4/24" dev c4-r
-	ip -n "$c4" route add 198.51.100.0/24 via 192.0.2.1
-}
-
 # Placements.  The base chains select the traffic and jump to x6 / x4,
 # which hold only the "counter xlat" rules the cycles add and delete.
 # X6 / X4: FAMILY TABLE CHAIN of the 6->4 and 4->6 rules.
@@ -501,7 +480,7 @@ ip -n "$rtr" link del r4
 sleep 1
 echo "INFO: veths deleted under load: refcnt $(cat "$REFCNT")," \
 	"xlat rules left: $(rules "${X6[@]}" 2>/dev/null | wc -l)+$(rules "${X4[@]}" 2>/dev/null | wc -l)"
-if siit_links; then
+if siit_links "$PFX"; then
 	pass "veth pairs deleted and recreated under load"
 else
 	fail "veth pairs deleted and recreated under load"

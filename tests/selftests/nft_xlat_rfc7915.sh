@@ -32,22 +32,7 @@ PLACES=${PLACES:-prerouting post4 post6}
 checktool "tcpdump --version" "run the test without tcpdump"
 checktool "python3 -c 'import socket; socket.AF_PACKET'" "run the test without python3"
 
-rules_ingress() {
-	ip netns exec "$rtr" nft -f - <<-EOF || return 1
-	table netdev xlat6 {
-		chain x { }
-		chain in { type filter hook ingress device r6 priority 0;
-			   ip6 daddr $PFX jump x; }
-	}
-	table netdev xlat4 {
-		chain x { }
-		chain in { type filter hook ingress device r4 priority 0;
-			   ip saddr 192.0.2.0/24 jump x; }
-	}
-	EOF
-	xlat_rule "$rtr" netdev xlat6 x xlat from "$PFX" &&
-	xlat_rule "$rtr" netdev xlat4 x xlat to "$PFX"
-}
+rules_ingress() { xlat_netdev_rules "$rtr" "$PFX"; }
 
 rules_prerouting() {
 	ip netns exec "$rtr" nft -f - <<-EOF || return 1

@@ -40,22 +40,7 @@ echo "INFO: prefix $PFX, rules installed with $(xlat_nft_probe)"
 # Placement: netdev ingress on each side.
 # The base chains select the traffic to translate and jump to the chain
 # holding "counter xlat", so the counters count exactly what is translated.
-rules_netdev() {
-	ip netns exec "$rtr" nft -f - <<-EOF || return 1
-	table netdev xlat6 {
-		chain x { }
-		chain in { type filter hook ingress device r6 priority 0;
-			   ip6 daddr $PFX jump x; }
-	}
-	table netdev xlat4 {
-		chain x { }
-		chain in { type filter hook ingress device r4 priority 0;
-			   ip saddr 192.0.2.0/24 jump x; }
-	}
-	EOF
-	xlat_rule "$rtr" netdev xlat6 x counter xlat from "$PFX" &&
-	xlat_rule "$rtr" netdev xlat4 x counter xlat to "$PFX"
-}
+rules_netdev() { xlat_netdev_rules "$rtr" "$PFX" counter; }
 counters_netdev() {
 	echo "$(xlat_counter "$rtr" netdev xlat6 x) $(xlat_counter "$rtr" netdev xlat4 x)"
 }

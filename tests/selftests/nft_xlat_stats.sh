@@ -46,20 +46,7 @@ else
 	fail "fresh netns: $(nonzero "$nsx")"
 fi
 
-ip netns exec "$rtr" nft -f - <<EOF || { skip "cannot load the base chains"; exit "$ret"; }
-table netdev xlat6 {
-	chain x { }
-	chain in { type filter hook ingress device r6 priority 0;
-		   ip6 daddr $PFX jump x; }
-}
-table netdev xlat4 {
-	chain x { }
-	chain in { type filter hook ingress device r4 priority 0;
-		   ip saddr 192.0.2.0/24 jump x; }
-}
-EOF
-if ! xlat_rule "$rtr" netdev xlat6 x xlat from "$PFX" ||
-   ! xlat_rule "$rtr" netdev xlat4 x xlat to "$PFX"; then
+if ! xlat_netdev_rules "$rtr" "$PFX"; then
 	fail "cannot add the xlat rules"
 	exit "$ret"
 fi
