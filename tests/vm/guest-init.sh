@@ -76,10 +76,12 @@ fi
 
 # Under TCG a static key flipped while another vCPU runs the code it
 # patches can end in "Oops: int3" (seen on 6.12 and 7.2 without nft_xlat:
-# a netdev ingress chain added and deleted under a UDP flood).  Netfilter
-# flips its keys when the first hook of a kind comes or the last one goes;
-# a netns of the guest's own keeps one of each registered all along, so
-# tests that delete rulesets and namespaces under load do not flip them.
+# a netdev ingress chain added and deleted under a UDP flood; and in
+# skb_clear_delivery_time() when ping turned netstamp_needed_key on).
+# Netfilter flips its keys when the first hook of a kind comes or the last
+# one goes, the socket layer netstamp_needed_key when the first socket asks
+# for timestamps or the last one stops: a netns of the guest's own keeps
+# one hook of each kind and one timestamping socket all along.
 keep_hooks() {
 	ip netns add nft-xlat-keeper &&
 	ip -n nft-xlat-keeper link add k0 type veth peer name k1 &&
@@ -100,6 +102,11 @@ keep_hooks() {
 if command -v nft >/dev/null && ! keep_hooks; then
 	echo "guest: could not register the keeper hooks" >&2
 fi
+ip netns exec nft-xlat-keeper python3 -c '
+import socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_TIMESTAMP, 1)
+time.sleep(1 << 30)' </dev/null >/dev/null 2>&1 &
 
 cd /mnt/src || finish
 export NFT_XLAT_RUN_DIR=$run NFT_XLAT_RELEASE=$release
