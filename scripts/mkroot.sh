@@ -27,7 +27,7 @@ mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 packages="linux-image-cloud-amd64 linux-headers-cloud-amd64 make gcc libc6-dev
 	kmod procps iproute2 iputils-ping ethtool nftables conntrack socat
 	tcpdump python3-scapy libmnl-dev pkg-config psmisc iperf3 netcat-openbsd
-	curl perl"
+	curl perl conntrackd"
 stamp_want=$(echo "v2 $packages" | sha256sum | cut -c1-16)
 
 mkdir -p "$cache/roots"
@@ -38,20 +38,32 @@ if [ -f "$root/.nft-xlat-root" ] && [ "$(cat "$root/.nft-xlat-root")" = "$stamp_
 	echo "$root"
 	exit 0
 fi
+# A root stamped by another package list (another branch's mkroot.sh) that
+# has every package of this list is used as it is: no apt run, and the
+# stamp is left alone so that branches do not take turns updating it.
+# shellcheck disable=SC2086
+if [ -f "$root/.nft-xlat-root" ] &&
+   [ "$(dpkg-query --admindir="$root/var/lib/dpkg" -W -f='${Status}\n' $packages 2>/dev/null |
+	grep -c "^install ok installed$")" = "$(echo $packages | wc -w)" ]; then
+	echo "$root"
+	exit 0
+fi
 
 log=$cache/roots/$release.log
 host_setup
 
-# apt_in DIR: install the package list inside the root DIR.
+# apt_in DIR [APT-OPTIONS]: install the package list inside the root DIR.
 apt_in() {
 	mount -t proc proc "$1/proc"
 	mount --bind /dev "$1/dev"
 	local rc=0
 	chroot "$1" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
 		DEBIAN_FRONTEND=noninteractive sh -c "
-		apt-get update && apt-get install -y $(echo $packages) && apt-get clean
+		apt-get update && apt-get install -y ${2:-} $(echo $packages) && apt-get clean
 	" >>"$log" 2>&1 || rc=$?
-	umount "$1/dev" "$1/proc"
+	# A VM started meanwhile (its virtiofsd) can keep these busy.
+	umount "$1/dev" 2>/dev/null || umount -l "$1/dev"
+	umount "$1/proc" 2>/dev/null || umount -l "$1/proc"
 	[ $rc = 0 ] || tail -30 "$log" >&2
 	return $rc
 }
@@ -66,11 +78,13 @@ sources() {
 		>>"$1/etc/apt/sources.list"
 }
 
-# A root made for an older package list is completed in place.
+# A root made for an older package list is completed in place: only the
+# missing packages are installed (--no-upgrade), so that a new test tool
+# does not move the kernel that modules were built for under running work.
 if [ -f "$root/.nft-xlat-root" ]; then
 	echo "mkroot: updating the $release root's packages (log: $log)" >&2
 	sources "$root"
-	apt_in "$root"
+	apt_in "$root" --no-upgrade
 	echo "$stamp_want" >"$root/.nft-xlat-root"
 	echo "$root"
 	exit 0
