@@ -1235,6 +1235,14 @@ static unsigned int drain(int fd, bool far)
 			if (far) {
 				if (v6 != mode_to)
 					continue;
+				/* The router's own neighbour discovery (hop
+				 * limit 255: never forwarded), e.g. for the
+				 * other family's frames it routes: not a
+				 * translation.
+				 */
+				if (v6 && len >= 41 && f[7] == 255 && f[6] == 58 &&
+				    f[40] >= 133 && f[40] <= 137)
+					continue;
 				st.rx++;
 				why = check(f, len, v6, true, &inh);
 				if (why) {
