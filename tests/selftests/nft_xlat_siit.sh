@@ -189,14 +189,16 @@ test_ping() {
 }
 
 # tcp_transfer PLACEMENT LABEL: 2 MB each way, compared byte for byte.
+# listening NS PORT: a TCP socket listens on PORT in NS.
+listening() { ip netns exec "$1" ss -Hltn "sport = :$2" | grep -q .; }
+
 tcp_transfer() {
 	local what="$1: TCP 2 MB $2"
 	dd if=/dev/urandom of="$TMPD/tx" bs=1k count=2048 status=none
 
-	ip netns exec "$c4" socat -u TCP4-LISTEN:8080,reuseaddr \
+	timeout 90 ip netns exec "$c4" socat -u TCP4-LISTEN:8080,reuseaddr \
 		"OPEN:$TMPD/rx4,creat,trunc" &
-	busywait 5000 ip netns exec "$c4" ss -Hltn 'sport = :8080' |
-		grep -q 8080
+	busywait 5000 listening "$c4" 8080
 	timeout 60 ip netns exec "$c6" socat -u "OPEN:$TMPD/tx" \
 		"TCP6:[$C4_ADDR6]:8080,bind=[$C6_ADDR]"
 	wait
@@ -206,10 +208,10 @@ tcp_transfer() {
 		fail "$what c6 -> c4 ($(stat -c %s "$TMPD/rx4" 2>/dev/null) bytes)"
 	fi
 
-	ip netns exec "$c6" socat -u "TCP6-LISTEN:8081,reuseaddr,bind=[$C6_ADDR]" \
+	timeout 90 ip netns exec "$c6" socat -u \
+		"TCP6-LISTEN:8081,reuseaddr,bind=[$C6_ADDR]" \
 		"OPEN:$TMPD/rx6,creat,trunc" &
-	busywait 5000 ip netns exec "$c6" ss -Hltn 'sport = :8081' |
-		grep -q 8081
+	busywait 5000 listening "$c6" 8081
 	timeout 60 ip netns exec "$c4" socat -u "OPEN:$TMPD/tx" \
 		"TCP4:$C6_V4:8081"
 	wait
