@@ -88,7 +88,7 @@ mkdir -p "$TMPD/www"
 dd if=/dev/urandom of="$TMPD/www/file.bin" bs=1k count=1024 status=none
 (cd "$TMPD/www" && exec ip netns exec "$c4" python3 -m http.server -b "$C4_V4" 8000) \
 	>/dev/null 2>&1 &
-busywait 10000 ip netns exec "$c4" ss -Hltn 'sport = :8000' | grep -q 8000
+busywait 10000 listening "$c4" 8000
 show ip netns exec "$c6" curl -sS -o "$TMPD/got.bin" \
 	-w 'fetched %{size_download} bytes in %{time_total}s from %{remote_ip}\n' \
 	"http://[${C4_ADDR6}]:8000/file.bin"

@@ -71,6 +71,9 @@ busywait() {
 	done
 }
 
+# listening NS PORT: a TCP socket listens on PORT in NS (for busywait).
+listening() { ip netns exec "$1" ss -Hltn "sport = :$2" | grep -q .; }
+
 # Rule installation.  nft learns "xlat" from the project's patch series;
 # stock nft neither parses nor lists it.  Probe once, then install every
 # xlat rule through nft when it understands the statement and through

@@ -714,7 +714,7 @@ for line in sys.stdin:
 EOF
 
 ( ip netns exec "$c4" python3 "$TMPD/server.py" >/dev/null 2>&1 & )
-busywait 5000 ip netns exec "$c4" ss -Hltn 'sport = :7000' | grep -q 7000
+busywait 5000 listening "$c4" 7000
 coproc CLIENT { ip netns exec "$c6" python3 "$TMPD/client.py" "$C4_ADDR6" 2>&1; }
 ask() {	# CMD: the client's answer
 	echo "$*" >&"${CLIENT[1]}"

@@ -189,9 +189,6 @@ test_ping() {
 }
 
 # tcp_transfer PLACEMENT LABEL: 2 MB each way, compared byte for byte.
-# listening NS PORT: a TCP socket listens on PORT in NS.
-listening() { ip netns exec "$1" ss -Hltn "sport = :$2" | grep -q .; }
-
 tcp_transfer() {
 	local what="$1: TCP 2 MB $2"
 	dd if=/dev/urandom of="$TMPD/tx" bs=1k count=2048 status=none
