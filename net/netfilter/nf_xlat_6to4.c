@@ -22,8 +22,7 @@
  * that conntrack reassembled from fragments get no DF either.  A GSO
  * packet is judged by the segments it will be cut into.
  */
-static bool nf_xlat_6to4_df(const struct nf_xlat_pkt *xp,
-			    const struct sk_buff *skb)
+bool nf_xlat_6to4_df(const struct nf_xlat_pkt *xp, const struct sk_buff *skb)
 {
 	unsigned int len = xp->len - xp->l3len + sizeof(struct iphdr);
 	const struct tcphdr *th;

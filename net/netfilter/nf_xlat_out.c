@@ -36,6 +36,7 @@
 #include <net/xfrm.h>
 #include <net/netfilter/nf_conntrack.h>
 #include <net/netfilter/nf_conntrack_core.h>
+#include <uapi/linux/netfilter/nf_tables_xlat.h>
 #include <net/netfilter/nf_xlat.h>
 
 /* Loop guard.
@@ -75,7 +76,8 @@ static u64 nf_xlat_guard_cookie(const struct sk_buff *skb)
 			    &nf_xlat_guard_key);
 }
 
-static bool nf_xlat_guard_hit(const struct sk_buff *skb)
+/* Was @skb delivered by a translator on the device it is on now? */
+bool nf_xlat_guard_hit(const struct sk_buff *skb)
 {
 	u64 cookie;
 
@@ -407,6 +409,10 @@ static int nf_xlat_one(struct nf_xlat_pkt *xp, struct sk_buff *skb, bool to6,
 		nf_xlat_stat_inc(xp->net, to6 ? NF_XLAT_STAT_ICMP_ERR_4TO6 :
 						NF_XLAT_STAT_ICMP_ERR_6TO4);
 
+	if (hook == NF_XLAT_HOOK_POSTROUTING &&
+	    (xp->cfg->flags & NFT_XLAT_F_OFFLOAD))
+		nf_xlat_flow_offload(xp, skb, dst, to6);
+
 	switch (hook) {
 	case NF_XLAT_HOOK_INGRESS:
 		nf_xlat_deliver_in(skb);
@@ -614,9 +620,12 @@ unsigned int nf_xlat_skb(const struct nf_xlat_cfg *cfg, bool to6,
 	if (err)
 		goto fail;
 
-	if (hook == NF_XLAT_HOOK_POSTROUTING &&
-	    nf_xlat_ct_confirm(skb) != NF_ACCEPT)
-		return NF_DROP;
+	/* Before confirming: a new entry can only get extensions now. */
+	if (hook == NF_XLAT_HOOK_POSTROUTING) {
+		nf_xlat_flow_mark(skb);
+		if (nf_xlat_ct_confirm(skb) != NF_ACCEPT)
+			return NF_DROP;
+	}
 
 	if (!nf_xlat_gso_ok(&xp, skb, to6) || (xp.split && skb_is_gso(skb)))
 		return nf_xlat_segment(cfg, to6, net, skb, hook);

@@ -53,6 +53,8 @@ static const char * const nf_xlat_stat_names[] = {
 	[NF_XLAT_DROP_NOMEM]		= "drop_nomem",
 	[NF_XLAT_DROP_GSO]		= "drop_gso",
 	[NF_XLAT_DROP_TTL]		= "drop_ttl",
+	[NF_XLAT_STAT_FLOW_ADD]		= "flow_add",
+	[NF_XLAT_STAT_FLOW_FAST]	= "flow_fast",
 };
 
 static_assert(ARRAY_SIZE(nf_xlat_stat_names) == NF_XLAT_STAT_MAX);

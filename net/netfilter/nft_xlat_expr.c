@@ -16,6 +16,7 @@
 #include <linux/netfilter/nf_tables.h>
 #include <net/ipv6.h>
 #include <net/netlink.h>
+#include <net/netfilter/nf_conntrack.h>
 #include <net/netfilter/nf_tables.h>
 #include <uapi/linux/netfilter/nf_tables_xlat.h>
 #include <net/netfilter/nf_xlat.h>
@@ -77,6 +78,7 @@ static const struct nla_policy nft_xlat_policy[NFTA_XLAT_MAX + 1] = {
 static int nft_xlat_validate(const struct nft_ctx *ctx,
 			     const struct nft_expr *expr)
 {
+	const struct nft_xlat *priv = nft_expr_priv(expr);
 	unsigned int hooks;
 	int err;
 
@@ -96,6 +98,12 @@ static int nft_xlat_validate(const struct nft_ctx *ctx,
 	default:
 		return -EOPNOTSUPP;
 	}
+
+	/* The fast path is set up by the rule that translates a connection
+	 * on its way out.
+	 */
+	if (priv->cfg.flags & NFT_XLAT_F_OFFLOAD)
+		hooks &= 1 << NF_INET_POST_ROUTING;
 
 	/* ctx->chain is the base chain, also for rules reached by jumps. */
 	err = nft_chain_validate_hooks(ctx->chain, hooks);
@@ -176,7 +184,30 @@ static int nft_xlat_init(const struct nft_ctx *ctx, const struct nft_expr *expr,
 		    NF_XLAT_MTU6_DEFAULT;
 	if (cfg->mtu6 < IPV6_MIN_MTU || cfg->mtu6 > U16_MAX)
 		return -ERANGE;
-	return 0;
+
+	if (cfg->flags & NFT_XLAT_F_OFFLOAD) {
+		/* No postrouting hook in a netdev table. */
+		if (ctx->family == NFPROTO_NETDEV)
+			return -EOPNOTSUPP;
+		err = nf_ct_netns_get(ctx->net, ctx->family);
+		if (err)
+			return err;
+	}
+	err = nf_xlat_flow_get(ctx->net, cfg->flags & NFT_XLAT_F_OFFLOAD);
+	if (err && (cfg->flags & NFT_XLAT_F_OFFLOAD))
+		nf_ct_netns_put(ctx->net, ctx->family);
+	return err;
+}
+
+static void nft_xlat_destroy(const struct nft_ctx *ctx,
+			     const struct nft_expr *expr)
+{
+	const struct nft_xlat *priv = nft_expr_priv(expr);
+	bool offload = priv->cfg.flags & NFT_XLAT_F_OFFLOAD;
+
+	nf_xlat_flow_put(ctx->net, offload);
+	if (offload)
+		nf_ct_netns_put(ctx->net, ctx->family);
 }
 
 /* Mode and both prefixes with their lengths are always dumped; flags,
@@ -216,6 +247,7 @@ static const struct nft_expr_ops nft_xlat_ops = {
 	.size		= NFT_EXPR_SIZE(sizeof(struct nft_xlat)),
 	.eval		= nft_xlat_eval,
 	.init		= nft_xlat_init,
+	.destroy	= nft_xlat_destroy,
 	.dump		= nft_xlat_dump,
 	.validate	= nft_xlat_validate,
 };
@@ -245,12 +277,18 @@ static int __init nft_xlat_module_init(void)
 	if (err)
 		return err;
 
+	err = nf_xlat_flow_init();
+	if (err)
+		goto err_flow_init;
+
 	err = nft_register_expr(&nft_xlat_type);
 	if (err)
 		goto err_register_expr;
 	return 0;
 
 err_register_expr:
+	nf_xlat_flow_exit();
+err_flow_init:
 	nf_xlat_stats_exit();
 	return err;
 }
@@ -258,6 +296,7 @@ err_register_expr:
 static void __exit nft_xlat_module_exit(void)
 {
 	nft_unregister_expr(&nft_xlat_type);
+	nf_xlat_flow_exit();
 	nf_xlat_stats_exit();
 }
 

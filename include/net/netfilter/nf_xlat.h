@@ -102,6 +102,9 @@ enum nf_xlat_l4 {
  * @NF_XLAT_DROP_NOMEM: dropped: out of memory
  * @NF_XLAT_DROP_GSO: dropped: a GSO packet that could not be segmented
  * @NF_XLAT_DROP_TTL: dropped: TTL or hop limit exhausted, error sent
+ * @NF_XLAT_STAT_FLOW_ADD: connections put into the flowtable fast path
+ * @NF_XLAT_STAT_FLOW_FAST: packets forwarded by the fast path (those it
+ *	translated are also in 4to6 and 6to4)
  * @NF_XLAT_STAT_MAX: number of counters
  */
 enum nf_xlat_stat {
@@ -128,6 +131,8 @@ enum nf_xlat_stat {
 	NF_XLAT_DROP_NOMEM,
 	NF_XLAT_DROP_GSO,
 	NF_XLAT_DROP_TTL,
+	NF_XLAT_STAT_FLOW_ADD,
+	NF_XLAT_STAT_FLOW_FAST,
 	NF_XLAT_STAT_MAX
 };
 
@@ -232,6 +237,7 @@ int nf_xlat_4to6_rewrite(struct nf_xlat_pkt *xp, struct sk_buff *skb);
 
 /* nf_xlat_6to4.c APIs: */
 int nf_xlat_6to4_prepare(struct nf_xlat_pkt *xp, struct sk_buff *skb);
+bool nf_xlat_6to4_df(const struct nf_xlat_pkt *xp, const struct sk_buff *skb);
 int nf_xlat_6to4_rewrite(struct nf_xlat_pkt *xp, struct sk_buff *skb);
 
 /* nf_xlat_icmp.c APIs: */
@@ -247,8 +253,19 @@ void nf_xlat_stat_inc(struct net *net, enum nf_xlat_stat stat);
 void nf_xlat_stat_add(struct net *net, enum nf_xlat_stat stat,
 		      unsigned int n);
 
+/* nf_xlat_flow.c APIs: */
+struct dst_entry;
+int nf_xlat_flow_init(void);
+void nf_xlat_flow_exit(void);
+int nf_xlat_flow_get(struct net *net, bool offload);
+void nf_xlat_flow_put(struct net *net, bool offload);
+void nf_xlat_flow_mark(struct sk_buff *skb);
+void nf_xlat_flow_offload(const struct nf_xlat_pkt *xp, struct sk_buff *skb,
+			  struct dst_entry *dst, bool to6);
+
 /* nf_xlat_out.c APIs: */
 void nf_xlat_guard_init(void);
+bool nf_xlat_guard_hit(const struct sk_buff *skb);
 unsigned int nf_xlat_skb(const struct nf_xlat_cfg *cfg, bool to6,
 			 struct net *net, struct sk_buff *skb,
 			 enum nf_xlat_hook hook);

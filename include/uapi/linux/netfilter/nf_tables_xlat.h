@@ -26,13 +26,19 @@ enum nft_xlat_modes {
  *	set it to zero (RFC 7915 sections 4.1 and 5.1 make this an option)
  * @NFT_XLAT_F_UDP_ZERO_CSUM_DROP: drop IPv4 UDP packets with a zero
  *	checksum instead of computing one (RFC 7915 section 4.5)
+ * @NFT_XLAT_F_OFFLOAD: put the connections this rule translates at
+ *	postrouting into the module's flowtable fast path once established
+ *	(TCP) or confirmed (UDP); their later packets are looked up and
+ *	translated before conntrack and routing
  */
 enum nft_xlat_flags {
 	NFT_XLAT_F_TCLASS_ZERO		= (1 << 0),
 	NFT_XLAT_F_UDP_ZERO_CSUM_DROP	= (1 << 1),
+	NFT_XLAT_F_OFFLOAD		= (1 << 2),
 };
 #define NFT_XLAT_F_MASK	(NFT_XLAT_F_TCLASS_ZERO | \
-			 NFT_XLAT_F_UDP_ZERO_CSUM_DROP)
+			 NFT_XLAT_F_UDP_ZERO_CSUM_DROP | \
+			 NFT_XLAT_F_OFFLOAD)
 
 /**
  * enum nft_xlat_attributes - nf_tables xlat expression netlink attributes
@@ -64,7 +70,9 @@ enum nft_xlat_flags {
  * - EAFNOSUPPORT: a mode that the table family cannot carry (an ip table
  *	holding "xlat from", an ip6 table holding "xlat to")
  * - EOPNOTSUPP: a hook other than netdev/inet ingress, prerouting or
- *	postrouting
+ *	postrouting, or NFT_XLAT_F_OFFLOAD on a rule whose hook is not
+ *	postrouting (only the direction translated on the way out carries
+ *	the state the fast path needs)
  * - EPROTOTYPE: a base chain whose type is not filter (a nat chain only
  *	sees the first packet of a connection)
  */
