@@ -12,7 +12,7 @@
  *   nft-xlat-rule list FAMILY TABLE CHAIN
  *
  *   OPTS: tclass copy|zero | udp-zero-checksum compute|drop |
- *         icmp-source A.B.C.D | mtu6 N
+ *         icmp-source A.B.C.D | mtu6 N | offload
  *
  * The prefix length is sent as given, without RFC 6052 checks, so tests can
  * probe the kernel's own checks.  Errors are printed the way nft prints
@@ -60,7 +60,7 @@ static void __attribute__((noreturn)) usage(void)
 		"       %s list FAMILY TABLE CHAIN\n"
 		"FAMILY: ip ip6 inet netdev\n"
 		"OPTS: tclass copy|zero  udp-zero-checksum compute|drop\n"
-		"      icmp-source ADDR4  mtu6 N\n",
+		"      icmp-source ADDR4  mtu6 N  offload\n",
 		prog, prog, prog);
 	exit(2);
 }
@@ -131,6 +131,11 @@ static void parse_xlat(int argc, char **argv, struct xlat_rule *r)
 		parse_prefix(argv[i++], &r->dst);
 	}
 	while (i < argc) {
+		if (!strcmp(argv[i], "offload")) {
+			r->flags |= NFT_XLAT_F_OFFLOAD;
+			i++;
+			continue;
+		}
 		if (argc - i < 2)
 			usage();
 		if (!strcmp(argv[i], "tclass") && !strcmp(argv[i + 1], "zero")) {
@@ -359,6 +364,8 @@ static void print_xlat(const struct nlattr *nest)
 	if (tb[NFTA_XLAT_MTU6] &&
 	    ntohl(mnl_attr_get_u32(tb[NFTA_XLAT_MTU6])) != 1280)
 		printf(" mtu6 %u", ntohl(mnl_attr_get_u32(tb[NFTA_XLAT_MTU6])));
+	if (flags & NFT_XLAT_F_OFFLOAD)
+		printf(" offload");
 }
 
 static int rule_cb(const struct nlmsghdr *nlh, void *data)
