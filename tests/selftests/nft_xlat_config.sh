@@ -85,6 +85,9 @@ expect OK "options" -- inet t pre xlat to $P tclass zero udp-zero-checksum drop 
 for len in 32 40 48 56 64 96; do
 	expect OK "prefix length /$len" -- inet t pre xlat from 2001:db8::/$len
 done
+expect OK "offload, inet postrouting" -- inet t post xlat from $P offload
+expect OK "offload, ip postrouting" -- ip t4 post xlat to $P offload
+expect OK "offload, ip6 postrouting" -- ip6 t6 post xlat from $P offload
 
 expect EAFNOSUPPORT "ip table, from" -- ip t4 pre xlat from $P
 expect EAFNOSUPPORT "ip6 table, to" -- ip6 t6 pre xlat to $P
@@ -92,6 +95,11 @@ expect EOPNOTSUPP "netdev egress" -- netdev nd eg xlat from $P
 expect EOPNOTSUPP "inet forward" -- inet t forward xlat from $P
 expect EOPNOTSUPP "inet input" -- inet t input xlat from $P
 expect EOPNOTSUPP "inet output" -- inet t output xlat from $P
+expect EOPNOTSUPP "offload, inet prerouting" -- inet t pre xlat to $P offload
+expect EOPNOTSUPP "offload, inet ingress" -- inet t ing xlat from $P offload
+expect EOPNOTSUPP "offload, netdev ingress" -- netdev nd in xlat from $P offload
+expect EOPNOTSUPP "offload, regular chain reached from prerouting" -- \
+	inet t x xlat from $P offload
 expect EPROTOTYPE "nat chain, prerouting" -- inet t natpre xlat from $P
 expect EPROTOTYPE "nat chain, postrouting" -- inet t natpost xlat from $P
 for len in 0 24 33 95 97 128; do
