@@ -16,6 +16,7 @@
 #
 # Environment passed to the guest: BENCH_ROUNDS (5), BENCH_PPS_SECS (4),
 # BENCH_TCP_SECS (2), BENCH_WARM_SECS (1), BENCH_STREAMS (4), BENCH_PERF (1),
+# BENCH_PERF_CONFIGS, BENCH_SCALE_SIZES, BENCH_CT_BUCKETS, BENCH_CT_MAX,
 # BENCH_CASES (regex of test ids: a subset, never published).
 set -euo pipefail
 
@@ -70,7 +71,8 @@ mkdir -p "$out"
 ln -sfn "$id" build/bench/last
 
 guest=()
-for v in ROUNDS PPS_SECS TCP_SECS WARM_SECS STREAMS PERF CASES PREFIX DEBUG; do
+for v in ROUNDS PPS_SECS TCP_SECS WARM_SECS STREAMS PERF PERF_CONFIGS CASES PREFIX \
+	SCALE_SIZES CT_BUCKETS CT_MAX DEBUG; do
 	eval "val=\${BENCH_$v:-}"
 	[ -n "$val" ] && guest+=("BENCH_$v=$val")
 done
@@ -91,9 +93,9 @@ q() { printf '%q' "$1"; }
 	echo "xlat_skip=$(q "$xlat_skip")"
 } >"$out/host.env"
 
-echo "bench: $release ($kver), results in $out; a full run takes 15 to 25 minutes" >&2
+echo "bench: $release ($kver), results in $out; a full run takes 30 to 40 minutes" >&2
 rc=0
-scripts/vm.sh -k "$release" ${xlat_skip:+-n} -t 2400 -- "${guest[@]}" || rc=$?
+scripts/vm.sh -k "$release" ${xlat_skip:+-n} -t 3600 -- "${guest[@]}" || rc=$?
 if [ "$rc" != 0 ] || [ ! -s "$out/results.md" ]; then
 	echo "bench: the run failed (status $rc); logs in build/vm-runs/last-$release" >&2
 	exit $(( rc ? rc : 1 ))

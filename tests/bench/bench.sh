@@ -4,8 +4,11 @@
 # bench.sh OUTDIR - the guest side of "make bench" (scripts/bench.sh boots
 # the lab VM and runs this in it).  Measures, in interleaved rounds, the
 # packet rate and TCP throughput of a router namespace doing plain
-# forwarding (with and without conntrack), nft_xlat SIIT at each hook, Jool
-# SIIT and NAT64, and Tayga + NAT44, then writes OUTDIR/raw.csv,
+# forwarding (with and without conntrack, masquerade, the flowtable),
+# nft_xlat SIIT at each hook, nft_xlat NAT64, both with and without their
+# fast path, Jool SIIT and NAT64, and Tayga + NAT44, the NAT64 session-setup
+# rate and cost per packet with 1k-100k sessions (nft_xlat, Jool), then
+# writes OUTDIR/raw.csv,
 # OUTDIR/results.md and the plots (tests/bench/report.py).
 #
 #   c6 (sender / client)         rtr (router, vCPU 1)          c4 (receiver / server)
@@ -27,7 +30,8 @@
 # BENCH_WARM_SECS (1), BENCH_STREAMS (4), BENCH_CASES (regex on test ids,
 # e.g. 'fwd|jool'), BENCH_PERF (1: a perf profile of the router vCPU per
 # translator after the rounds), BENCH_PERF_CONFIGS, BENCH_PREFIX,
-# BENCH_DEBUG.
+# BENCH_SCALE_SIZES ("1000 10000 100000": NAT64 sessions), BENCH_CT_BUCKETS
+# (131072), BENCH_CT_MAX (262144), BENCH_DEBUG.
 # shellcheck disable=SC2034	# tests_<config> are read through ${!name}
 # shellcheck source=../selftests/lib.sh
 source "$(dirname "$0")/../selftests/lib.sh"
@@ -50,7 +54,7 @@ RAW=$OUT/raw.csv
 META=$OUT/meta.env
 SKIPS=$OUT/skipped.txt
 : >"$SKIPS"
-echo "round,test,kind,config,rate,rate_unit,rtr_cpu_pct,rtr_cost,cost_unit,snd_cpu_pct,loss_pct,window_s" >"$RAW"
+echo "round,test,kind,config,rate,rate_unit,rtr_cpu_pct,rtr_cost,cost_unit,snd_cpu_pct,loss_pct,window_s,sessions" >"$RAW"
 
 # Everything this script starts runs on vCPU 0 (children inherit the
 # affinity); vCPU 1 is the router's.
@@ -63,6 +67,8 @@ C4_V4=192.0.2.2
 C6_ADDR=$(embed "$PFX" "$C6_V4")
 C4_ADDR6=$(embed "$PFX" "$C4_V4")
 NAT64_PORT=7000		# Jool NAT64's static BIB entry for the 4->6 packet rate
+NAT64_POOL=198.51.100.1	# nft_xlat NAT64's IPv4 pool (one address)
+NAT64_POOL6=$(embed "$PFX" "$NAT64_POOL")
 T0=$(date +%s)
 
 log() { echo "bench: [$(( $(printf '%(%s)T') - T0 ))s] $*"; }
@@ -153,7 +159,7 @@ topo_up() {
 		table netdev bench_rx {
 			chain in {
 				type filter hook ingress device "$h-r" priority -500;
-				udp dport { 9, $NAT64_PORT } counter drop
+				udp dport { 9-19, $NAT64_PORT } counter drop
 			}
 		}
 		EOF
@@ -180,8 +186,10 @@ topo_down() {
 	EOF
 	NS_LIST=()
 	TAYGA_PID=
-	# Namespace teardown finishes in a workqueue: let it settle.
-	sleep 0.5
+	# Namespace teardown finishes in a workqueue: let it settle (longer
+	# after a scale test: 100k sessions to free).
+	sleep "${SETTLE:-0.5}"
+	SETTLE=
 }
 
 # offloads pps|tcp: pps = GRO off everywhere (each packet through the
@@ -221,6 +229,10 @@ profile() {
 	siit64)	FAM=6 SRC=$C6_ADDR DST=$C4_ADDR6 TDST=$C4_ADDR6 ;;
 	nat64)	FAM=6 SRC=2001:db8:6::2 DST=$C4_ADDR6 TDST=$C4_ADDR6
 		TBIND=2001:db8:6::2 ;;
+	xnat46)	# nft_xlat NAT64's return path: the reply to the session
+		# [2001:db8:6::2]:9 -> c4:9, source-NATed to NAT64_POOL:9.
+		SND=$c4 SDEV=c4-r SHOLD=$HOLD_c4 RCV=$c6 RDEV=c6-r RHOLD=$HOLD_c6
+		GWMAC=$MAC_R4 FAM=4 SRC=$C4_V4 DST=$NAT64_POOL ;;
 	siit46|nat46)
 		SND=$c4 SDEV=c4-r SHOLD=$HOLD_c4 RCV=$c6 RDEV=c6-r RHOLD=$HOLD_c6
 		GWMAC=$MAC_R4 FAM=4 SRC=$C4_V4 DST=$C6_V4
@@ -276,25 +288,25 @@ emit() {	# fields of raw.csv after "round"
 	echo "$ROUND,$*" >>"$RAW"
 }
 
-# measure_pps TEST CONFIG PROFILE: pktgen, 64-byte UDP payload, one flow.
-# shellcheck disable=SC2154	# A_* and B_* are set by snap through eval
-measure_pps() {
-	local test=$1 cfg=$2 size pg pgjob
-	profile "$3" || return 1
-	offloads pps
+# pg_script: the pktgen set-up for the current profile, then "start" (which
+# returns when pktgen stops).  PG_COUNT packets (0: until stopped), source
+# ports [PG_SMIN, PG_SMAX) in turn (default: SPORT alone), to PG_DPORT
+# (default DPORT).
+pg_script() {
+	local size pg smin=${PG_SMIN:-$SPORT} smax=${PG_SMAX:-$SPORT}
 	size=$((14 + (FAM == 6 ? 40 : 20) + 8 + 64))
 	pg="cd /proc/net/pktgen
 	echo rem_device_all >kpktgend_0
 	echo 'add_device $SDEV' >kpktgend_0
 	d=$SDEV
-	echo 'count 0' >\$d
+	echo 'count ${PG_COUNT:-0}' >\$d
 	echo 'delay 0' >\$d
 	echo 'clone_skb 0' >\$d
 	echo 'pkt_size $size' >\$d
 	echo 'flag UDPCSUM' >\$d
 	echo 'dst_mac $GWMAC' >\$d
-	echo 'udp_src_min $SPORT' >\$d; echo 'udp_src_max $SPORT' >\$d
-	echo 'udp_dst_min $DPORT' >\$d; echo 'udp_dst_max $DPORT' >\$d"
+	echo 'udp_src_min $smin' >\$d; echo 'udp_src_max $smax' >\$d
+	echo 'udp_dst_min ${PG_DPORT:-$DPORT}' >\$d; echo 'udp_dst_max ${PG_DPORT:-$DPORT}' >\$d"
 	if [ "$FAM" = 6 ]; then
 		pg+="
 	echo 'dst6 $DST' >\$d; echo 'src6 $SRC' >\$d"
@@ -302,9 +314,19 @@ measure_pps() {
 		pg+="
 	echo 'dst $DST' >\$d; echo 'src_min $SRC' >\$d; echo 'src_max $SRC' >\$d"
 	fi
-	pg+="
+	PG=$pg"
 	exec echo start >pgctrl"
-	nsx "$SND" sh -ec "$pg" 2>/dev/null &
+}
+
+# measure_pps TEST CONFIG PROFILE [SESSIONS]: pktgen, 64-byte UDP payload,
+# one flow.  SESSIONS: the live sessions in the router's table (scale).
+# shellcheck disable=SC2154	# A_* and B_* are set by snap through eval
+measure_pps() {
+	local test=$1 cfg=$2 pgjob
+	profile "$3" || return 1
+	offloads pps
+	pg_script
+	nsx "$SND" sh -ec "$PG" 2>/dev/null &
 	pgjob=$!
 	# Warm-up starts when pktgen does.
 	S_TX=0
@@ -331,7 +353,7 @@ measure_pps() {
 	loss=$(( tx > 0 ? 10000 * (tx - rx) / tx : 0 ))
 	loss=$( ((loss < 0)) && printf -- '-'; printf '%d.%02d' $(( (loss < 0 ? -loss : loss) / 100 )) $(( (loss < 0 ? -loss : loss) % 100 )))
 	emit "$test" pps "$cfg" "$pps" pps "$rtr" "$ns" ns/pkt "$snd" "$loss" \
-		"$((dt / 1000000)).$(printf %06d $((dt % 1000000)))"
+		"$((dt / 1000000)).$(printf %06d $((dt % 1000000)))" "${4:-}"
 	log "r$ROUND $test: $((pps / 1000)).$((pps % 1000 / 100)) kpps, router $rtr% $ns ns/pkt, sender $snd%, loss $loss%"
 	# Nothing delivered: the case is broken, not slow.
 	[ "$pps" -gt 0 ]
@@ -374,7 +396,7 @@ measure_tcp() {
 	# ns per KiB: busy (1/100 s) * 10^7 / KiB
 	cost=$(( kb > 0 ? busy * 10000000 / kb : 0 ))
 	emit "$test" "tcp$n" "$cfg" "$((kbps / 1000)).$((kbps % 1000 / 100))" Mbit/s \
-		"$rtr" "$cost" ns/KB "$snd" 0 "$((dt / 1000000)).$(printf %06d $((dt % 1000000)))"
+		"$rtr" "$cost" ns/KB "$snd" 0 "$((dt / 1000000)).$(printf %06d $((dt % 1000000)))" ""
 	log "r$ROUND $test x$n: $((kbps / 1000)) Mbit/s, router $rtr% $cost ns/KB, ends $snd%"
 }
 
@@ -415,8 +437,11 @@ need_xlat() {
 
 # xlat_chain FAMILY TABLE CHAIN MODE: the regular chain CHAIN (declared
 # empty in the ruleset) gets its one xlat rule.
+# XLAT_OPT_from / XLAT_OPT_to: options for the rule of that mode.
 xlat_chain() {
-	xlat_rule "$rtr" "$1" "$2" "$3" xlat "$4" "$PFX"
+	local opt=XLAT_OPT_$4
+	# shellcheck disable=SC2086	# the options are words or nothing
+	xlat_rule "$rtr" "$1" "$2" "$3" xlat "$4" "$PFX" ${!opt:-}
 }
 
 tests_fwd="pps:fwd6:v6 pps:fwd4:v4 tcp:fwd6:v6 tcp:fwd4:v4"
@@ -579,26 +604,248 @@ cfg_tayga() {
 	kill -0 "$TAYGA_PID" 2>/dev/null
 }
 
-# Hooks for the cases other issues bring: listed in the results as not
-# measured until their code exists.  Never replaced by a stand-in.
-#  - issue 5, stateful NAT64 on conntrack: tests_xlat_nat64 =
-#    "pps:xlat-nat64-64:nat64 pps:xlat-nat64-46:nat46 tcp:xlat-nat64:nat64",
-#    their ceiling "plain IPv6 forwarding with conntrack and masquerade"
-#    (pps:fwd6-ct-masq), the session-setup rate and the cost per packet
-#    with 1k/10k/100k live sessions (RFC 9693); compared with jool-nat64.
-#    Add the config to CONFIGS and the rows to report.py.
-#  - issue 6, the flowtable fast path: tests_xlat_ft = nft_xlat SIIT and
-#    NAT64 with "flow add @ft", against fwd4-ct/fwd6-ct with a flowtable.
-FUTURE="xlat-nat64-64 xlat-nat64-46 xlat-nat64 fwd6-ct-masq nat64-setup-rate nat64-sessions-1k/10k/100k:issue 5 (stateful NAT64) is not implemented yet
-xlat-ft-64 xlat-ft-46 xlat-ft fwd4-ct-ft fwd6-ct-ft:issue 6 (flowtable fast path) is not implemented yet"
-cfg_xlat_nat64() { SKIP_WHY="issue 5: stateful NAT64 is not implemented yet"; return 1; }
-cfg_xlat_ft() { SKIP_WHY="issue 6: the flowtable fast path is not implemented yet"; return 1; }
+# The ceiling for NAT64 (issue 7): IPv6 forwarding with conntrack and
+# IPv6 masquerade towards c4.
+tests_fwd_ct_masq="pps:fwd6-ct-masq:v6 tcp:fwd6-ct-masq:v6"
+cfg_fwd_ct_masq() {
+	nsx "$rtr" nft -f - <<-EOF
+	table ip6 masq {
+		chain forward {
+			type filter hook forward priority 0; policy accept;
+			ct state invalid drop
+		}
+		chain post {
+			type nat hook postrouting priority srcnat;
+			oifname "r4" masquerade
+		}
+	}
+	EOF
+}
 
-CONFIGS="fwd fwd_ct xlat_in xlat_pre xlat_post xlat_lab jool_siit jool_nat64 tayga"
+# The kernel's flowtable for plain forwarding (the reference of issue 6):
+# fwd6-ct with "flow add @ft"; every packet after the first two takes the
+# flowtable's ingress path.
+tests_fwd_ft="pps:fwd6-ct-ft:v6 tcp:fwd6-ct-ft:v6"
+cfg_fwd_ft() {
+	nsx "$rtr" nft -f - <<-EOF
+	table inet fw {
+		flowtable ft {
+			hook ingress priority 0; devices = { "r6", "r4" };
+		}
+		chain forward {
+			type filter hook forward priority 0; policy accept;
+			ct state invalid drop
+			meta l4proto { tcp, udp } flow add @ft
+		}
+	}
+	EOF
+}
+check_fwd_ft() { ct_offloaded; }
+
+# ct_offloaded: after the first packet-rate test of a configuration with
+# a fast path (round 1 only), how many of the router's conntrack entries
+# are offloaded: a fast path that never engages shows here.
+ct_offloaded() {
+	log "r$ROUND ${CFG_NAME}: conntrack entries [OFFLOAD]: $(nsx "$rtr" conntrack -L 2>/dev/null | grep -c OFFLOAD) of $(nsx "$rtr" conntrack -C 2>/dev/null)"
+}
+
+# nft_xlat's own fast path (issue 6): the option "offload" on the rule that
+# translates at postrouting.  Probed once: until the module and the tool
+# know it, the cases are skipped with the reason.
+XLAT_OFFLOAD=
+xlat_offload_probe() {
+	local ns=xlatoff-$$ err
+	[ -n "$XLAT_OFFLOAD" ] && { [ "$XLAT_OFFLOAD" = ok ]; return; }
+	ip netns add "$ns"
+	if ! err=$(ip netns exec "$ns" nft add table ip6 p 2>&1 &&
+		ip netns exec "$ns" nft add chain ip6 p c '{ type filter hook postrouting priority 0; }' 2>&1 &&
+		xlat_rule "$ns" ip6 p c xlat from "$PFX" offload 2>&1); then
+		# The kernel refuses flags it does not know (NLA_POLICY_MASK).
+		XLAT_OFFLOAD="xlat from ... offload refused ($(xlat_nft_probe)): $(echo "$err" | head -n 1)"
+	else
+		XLAT_OFFLOAD=ok
+	fi
+	ip netns del "$ns"
+	[ "$XLAT_OFFLOAD" = ok ]
+}
+need_offload() {
+	need_xlat || return 1
+	xlat_offload_probe && return 0
+	SKIP_WHY="issue 6: $XLAT_OFFLOAD"
+	return 1
+}
+
+# nft_xlat SIIT at postrouting with its fast path on both rules: each
+# direction of this placement is a conntrack entry of its own (the other
+# direction is translated after conntrack), so a one-way packet stream is
+# offloaded by the rule it leaves through.  Its TCP entries never see the
+# handshake both ways and stay on the slow path.
+tests_xlat_post_ft="pps:xlat-post-ft-64:siit64 pps:xlat-post-ft-46:siit46 tcp:xlat-post-ft:siit64"
+cfg_xlat_post_ft() {
+	need_offload || return 1
+	XLAT_OPT_from=offload XLAT_OPT_to=offload cfg_xlat_post
+}
+check_xlat_post_ft() { ct_offloaded; }
+
+# nft_xlat stateful NAT64 (issue 5): the kernel's IPv6 NAT and conntrack
+# plus the two xlat rules, as tests/lab/nat64.nft with this topology's
+# names and a one-address pool (NAT64_POOL).  UDP sessions outlive the run.
+tests_xlat_nat64="pps:xlat-nat64-64:nat64 pps:xlat-nat64-46:xnat46 tcp:xlat-nat64:nat64"
+cfg_xlat_nat64() {
+	need_xlat || return 1
+	nsx "$rtr" ip -6 route add "$PFX" dev r4 || return 1
+	nsx "$rtr" nft -f - <<-EOF || return 1
+	table ip6 nat64 {
+		ct timeout nat64-udp {
+			protocol udp; l3proto ip6
+			policy = { unreplied: 900, replied: 900 }
+		}
+		chain timeouts {
+			type filter hook prerouting priority filter; policy accept
+			ct state new meta l4proto udp ct timeout set "nat64-udp"
+		}
+		chain forward {
+			type filter hook forward priority filter; policy drop
+			ct state established,related accept
+			iifname "r6" ip6 daddr $PFX ct state new accept
+		}
+		chain pool {
+			type nat hook postrouting priority srcnat; policy accept
+			ip6 saddr != $PFX ct original ip6 daddr $PFX snat ip6 to $NAT64_POOL6
+		}
+		chain out {
+			type filter hook postrouting priority srcnat + 10; policy accept
+			oifname "r4" ip6 saddr $PFX ip6 daddr $PFX jump x6
+		}
+		chain x6 { }
+	}
+	table netdev nat64in {
+		chain in {
+			type filter hook ingress device "r4" priority 0; policy accept
+			ip daddr $NAT64_POOL jump x4
+		}
+		chain x4 { }
+	}
+	EOF
+	# shellcheck disable=SC2086	# the option is a word or nothing
+	xlat_rule "$rtr" ip6 nat64 x6 xlat from "$PFX" ${XLAT_OPT_from:-} &&
+	xlat_rule "$rtr" netdev nat64in x4 xlat to "$PFX" || return 1
+	# The session the 4->6 packet rate answers to: [2001:db8:6::2]:9 ->
+	# c4:9, mapped to NAT64_POOL:9.
+	profile nat64 && PG_COUNT=1 pg_burst
+}
+
+tests_xlat_nat64_ft="pps:xlat-nat64-ft-64:nat64 pps:xlat-nat64-ft-46:xnat46 tcp:xlat-nat64-ft:nat64"
+cfg_xlat_nat64_ft() {
+	need_offload || return 1
+	XLAT_OPT_from=offload cfg_xlat_nat64
+}
+check_xlat_nat64_ft() { ct_offloaded; }
+
+# NAT64 scale (RFC 9693 ideas): the session-setup rate, and the packet rate
+# of one existing flow with 1k, 10k and 100k live sessions.  Sessions are
+# opened by pktgen bursts from c6, one UDP packet per fresh (source port,
+# destination port) pair; the rate is what the receiver got while a burst of
+# SCALE_BLOCK new sessions ran (each delivered packet opened one session).
+tests_xlat_nat64_scale="scale:xlat-nat64-setup:nat64 scale:xlat-nat64-1k:nat64 scale:xlat-nat64-10k:nat64 scale:xlat-nat64-100k:nat64"
+cfg_xlat_nat64_scale() { cfg_xlat_nat64; }
+tests_jool_nat64_scale="scale:jool-nat64-setup:nat64 scale:jool-nat64-1k:nat64 scale:jool-nat64-10k:nat64 scale:jool-nat64-100k:nat64"
+cfg_jool_nat64_scale() { cfg_jool_nat64; }
+SCALE_SIZES=${BENCH_SCALE_SIZES:-1000 10000 100000}
+SCALE_SPORT=1024 SCALE_BLOCK=40000	# source ports [1024, 41024) per dport
+
+# pg_burst: PG_COUNT packets of the current profile, source ports from
+# PG_SMIN up (default: SPORT alone) to PG_DPORT; returns when pktgen is
+# done.  Sets BURST_RX (delivered), BURST_RATE (delivered per second,
+# from when the sender started to the end) and BURST_NS (router ns per
+# delivered packet), BURST_RTR, BURST_SND (CPU %), BURST_LOSS, BURST_DT.
+# shellcheck disable=SC2154	# Z_*, A_*, B_* are set by snap through eval
+pg_burst() {
+	local pgjob n=$PG_COUNT
+	offloads pps
+	snap Z
+	[ -n "${PG_SMIN:-}" ] && PG_SMAX=$((PG_SMIN + n))
+	pg_script
+	nsx "$SND" sh -ec "$PG" 2>/dev/null &
+	pgjob=$!
+	S_TX=0
+	busywait 5000 eval '[ -e "/proc/$SHOLD/net/pktgen/$SDEV" ] && pkts_sofar && [ "$S_TX" -gt 0 ]'
+	snap A
+	while kill -0 "$pgjob" 2>/dev/null; do sleep 0.05; done
+	wait "$pgjob" 2>/dev/null
+	snap B
+	PG_SMAX=
+	BURST_RX=$((B_rx - Z_rx)) BURST_TX=$B_tx BURST_DT=$((B_t - A_t))
+	local rx=$((B_rx - A_rx)) busy=$((B_b1 - A_b1))
+	BURST_RATE=$(( BURST_DT > 0 ? rx * 1000000 / BURST_DT : 0 ))
+	BURST_NS=$(( rx > 0 ? busy * 10000000 / rx : 0 ))
+	BURST_RTR=$(pct "$busy" $((B_a1 - A_a1)))
+	BURST_SND=$(pct $((B_b0 - A_b0)) $((B_a0 - A_a0)))
+	BURST_LOSS=$(( n > 0 ? 100 * (n - BURST_RX) / n : 0 ))
+}
+
+# open_sessions N: N more sessions (as many as the receiver gets), in
+# bursts of fresh port pairs; SCALE_SPORT/SCALE_DPORT is the next pair.
+# The first burst of SETUP_ID (when set) is the session-setup measurement.
+open_sessions() {
+	local want=$1 got=0 n tries=0
+	while [ "$got" -lt "$want" ] && [ $((tries += 1)) -le 8 ]; do
+		n=$((want - got))
+		[ "$n" -gt $((1024 + SCALE_BLOCK - SCALE_SPORT)) ] && n=$((1024 + SCALE_BLOCK - SCALE_SPORT))
+		PG_COUNT=$n PG_SMIN=$SCALE_SPORT PG_DPORT=$SCALE_DPORT pg_burst
+		got=$((got + BURST_RX))
+		[ -n "${BENCH_DEBUG:-}" ] && log "burst $n from $SCALE_SPORT to port $SCALE_DPORT: sent $BURST_TX, delivered $BURST_RX; conntrack -C $(nsx "$rtr" conntrack -C 2>/dev/null); $(nsx "$rtr" conntrack -S 2>/dev/null | tail -n 1)"
+		SCALE_SPORT=$((SCALE_SPORT + n))
+		if [ "$SCALE_SPORT" -ge $((1024 + SCALE_BLOCK)) ]; then
+			SCALE_SPORT=1024 SCALE_DPORT=$((SCALE_DPORT + 1))
+		fi
+		if [ -n "${SETUP_ID:-}" ]; then
+			emit "$SETUP_ID" setup "$CFG_NAME" "$BURST_RATE" sessions/s "$BURST_RTR" \
+				"$BURST_NS" ns/session "$BURST_SND" "$BURST_LOSS" \
+				"$((BURST_DT / 1000000)).$(printf %06d $((BURST_DT % 1000000)))" "$n"
+			log "r$ROUND $SETUP_ID: $BURST_RATE new sessions/s over $n, router $BURST_RTR% $BURST_NS ns/session, loss $BURST_LOSS%"
+			SETUP_ID=
+		fi
+		[ "$BURST_RX" -gt 0 ] || break
+	done
+	SESSIONS=$((SESSIONS + got))
+}
+
+# measure_scale CONFIG IDS...: the sizes in turn, the setup rate measured
+# while the table grows from the second size to the third.
+measure_scale() {
+	local cfg=$1 ids=" ${*:2} " prefix=${2%-*} size label i=0 ct
+	SCALE_SPORT=1024 SCALE_DPORT=10 SESSIONS=1 SETTLE=3
+	profile nat64 || return 1
+	for size in $SCALE_SIZES; do
+		label=$((size / 1000))k
+		SETUP_ID=
+		[ $((i += 1)) = 3 ] && [[ $ids == *" $prefix-setup "* ]] && SETUP_ID=$prefix-setup
+		[ "$SESSIONS" -lt "$size" ] && open_sessions $((size - SESSIONS))
+		# nft_xlat: the conntrack table is the truth (delivered packets
+		# have been seen to outnumber new entries): top up from it.
+		if [ "$prefix" = xlat-nat64 ]; then
+			for ct in 1 2 3; do
+				ct=$(nsx "$rtr" conntrack -C 2>/dev/null)
+				[ "${ct:-0}" -ge "$size" ] && break
+				SESSIONS=$ct
+				open_sessions $((size - ct))
+			done
+			SESSIONS=${ct:-$SESSIONS}
+		fi
+		[[ $ids == *" $prefix-$label "* ]] || continue
+		log "r$ROUND $prefix-$label: $SESSIONS sessions open"
+		measure_pps "$prefix-$label" "$cfg" nat64 "$SESSIONS" ||
+			log "r$ROUND $prefix-$label: FAILED (nothing delivered)"
+	done
+}
+
+CONFIGS="fwd fwd_ct fwd_ct_masq fwd_ft xlat_in xlat_pre xlat_post xlat_post_ft xlat_lab
+	xlat_nat64 xlat_nat64_ft jool_siit jool_nat64 tayga xlat_nat64_scale jool_nat64_scale"
 # The multi-stream TCP test is left out where it adds little (the IPv4
 # conntrack ceiling, which no translated case uses as its baseline), to
 # keep the run short.
-TCP1_ONLY="fwd4-ct"
+TCP1_ONLY="fwd4-ct fwd6-ct-masq fwd6-ct-ft xlat-post-ft xlat-nat64-ft"
 
 selected() {	# config: does BENCH_CASES select any of its tests?
 	local t tl=tests_$1
@@ -613,7 +860,8 @@ selected() {	# config: does BENCH_CASES select any of its tests?
 # run_config NAME: set the router up and run the config's tests once.
 run_config() {
 	local cfg=$1 tl=tests_$1 t kind id prof n name=${1//_/-}
-	local pps=() tcp=()
+	local pps=() tcp=() scale=()
+	CFG_NAME=$name
 	SKIP_WHY=
 	if ! topo_up; then
 		log "r$ROUND $name: topology setup failed"
@@ -635,11 +883,17 @@ run_config() {
 		case $kind in
 		pps) pps+=("$id:$prof") ;;
 		tcp) tcp+=("$id:$prof") ;;
+		scale) scale+=("$id") ;;
 		esac
 	done
+	[ ${#scale[@]} = 0 ] || measure_scale "$name" "${scale[@]}"
 	for t in "${pps[@]}"; do
 		measure_pps "${t%%:*}" "$name" "${t#*:}" ||
 			log "r$ROUND ${t%%:*}: FAILED (nothing delivered)"
+		# A fast path's engagement, once per configuration.
+		if [ "$ROUND" = 1 ] && declare -F "check_$cfg" >/dev/null; then
+			"check_$cfg"
+		fi
 	done
 	for t in "${tcp[@]}"; do
 		for n in 1 $STREAMS; do
@@ -654,7 +908,7 @@ run_config() {
 # test of the translators (a separate pass after the rounds: perf's own
 # start-up would disturb the measurement).  Shares are of the busy samples:
 # the idle loop is left out.
-PERF_CONFIGS=${BENCH_PERF_CONFIGS:-xlat_in xlat_pre xlat_post jool_siit}
+PERF_CONFIGS=${BENCH_PERF_CONFIGS:-xlat_in xlat_pre xlat_post xlat_nat64 jool_siit}
 perf_profiles() {
 	local cfg tl t kind id prof pf
 	command -v perf >/dev/null || { log "perf not installed: no profiles"; return; }
@@ -705,11 +959,17 @@ perf_profiles() {
 modprobe -a pktgen nf_conntrack tun || { echo "FAIL: no pktgen module"; exit 1; }
 # Peers' modules loaded up front; their hooks exist only in an instance.
 modprobe -a jool_siit jool 2>/dev/null
+# The conntrack table sized for the scale tests' 100k sessions (as one
+# would for that many), the same for every case; both are global.
+echo "${BENCH_CT_BUCKETS:-131072}" >/sys/module/nf_conntrack/parameters/hashsize
+echo "${BENCH_CT_MAX:-262144}" >/proc/sys/net/netfilter/nf_conntrack_max
 {
 	echo "kernel=$(uname -r)"
 	echo "cpus=$(grep -c '^processor' /proc/cpuinfo)"
 	echo "rounds=$ROUNDS pps_secs=$PPS_SECS tcp_secs=$TCP_SECS warm_secs=$WARM streams=$STREAMS"
 	echo "prefix=$PFX"
+	echo "ct_buckets=$(cat /sys/module/nf_conntrack/parameters/hashsize) ct_max=$(cat /proc/sys/net/netfilter/nf_conntrack_max)"
+	echo "scale_sizes=\"$SCALE_SIZES\""
 	echo "cases=\"${ONLY:-all}\""
 	echo "xlat_loaded=$XLAT_OK"
 	echo "xlat_rule_path=${XLAT_NFT_PATH:-}"
@@ -731,9 +991,6 @@ for ROUND in $(seq "$ROUNDS"); do
 		run_config "${configs[$(( (i + ROUND - 1) % ncfg ))]}"
 	done
 	log "round $ROUND done"
-done
-echo "$FUTURE" | while IFS=: read -r ids why; do
-	for id in $ids; do skip_note "$id" "$why"; done
 done
 echo "end=$(date -u +%FT%TZ)" >>"$META"
 echo "duration_s=$(( $(date +%s) - T0 ))" >>"$META"
