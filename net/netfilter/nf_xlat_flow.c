@@ -644,6 +644,12 @@ static const struct nf_hook_ops nf_xlat_flow_fast_ops[] = {
 	},
 };
 
+static void nf_xlat_flow_unmark(struct net *net)
+{
+	nf_unregister_net_hooks(net, nf_xlat_flow_mark_ops,
+				ARRAY_SIZE(nf_xlat_flow_mark_ops));
+}
+
 static int nf_xlat_flow_offload_get(struct net *net,
 				    struct nf_xlat_flow_net *xn)
 {
@@ -696,8 +702,7 @@ int nf_xlat_flow_get(struct net *net, bool offload)
 	if (offload) {
 		err = nf_xlat_flow_offload_get(net, xn);
 		if (err && !--xn->users)
-			nf_unregister_net_hooks(net, nf_xlat_flow_mark_ops,
-						ARRAY_SIZE(nf_xlat_flow_mark_ops));
+			nf_xlat_flow_unmark(net);
 	}
 out:
 	mutex_unlock(&xn->lock);
@@ -725,8 +730,7 @@ void nf_xlat_flow_put(struct net *net, bool offload)
 		nf_flow_table_free(&xn->ft);
 	}
 	if (!--xn->users)
-		nf_unregister_net_hooks(net, nf_xlat_flow_mark_ops,
-					ARRAY_SIZE(nf_xlat_flow_mark_ops));
+		nf_xlat_flow_unmark(net);
 	mutex_unlock(&xn->lock);
 }
 
