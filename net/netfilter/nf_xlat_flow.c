@@ -8,7 +8,7 @@
  * conntrack, so conntrack sees both in the entry's family (NAT64 is the
  * common case: an IPv6 entry, D the IPv6 client's direction).
  *
- * Once the entry is confirmed (UDP) or established (TCP), the postrouting
+ * Once the entry is answered (UDP) or established (TCP), the postrouting
  * rule puts it into a flowtable of its netns, driven by the kernel's
  * flowtable core: hash table, GC, conntrack timeout fix-ups and teardown.
  * Both keys are the entry's tuples, which is what a packet of either
@@ -213,9 +213,12 @@ static void nf_xlat_flow_ct_tcp(struct nf_conn *ct)
  * @to6: the direction of the translation
  *
  * Only plain headers (no IPv4 options, no IPv6 extension headers, not a
- * fragment) of TCP once established and UDP once confirmed, forwarded (not
+ * fragment) of TCP once established and UDP once answered, forwarded (not
  * sent by this host, not received through IPsec), with the same device
- * for both directions.
+ * for both directions.  An unanswered UDP entry stays on the slow path:
+ * a flow torn down before it is idle (stale route, device down) gets its
+ * entry's timeout cut by the flowtable's on 6.1 and 6.12, which leaves an
+ * unanswered entry none: its mapping would be lost under traffic.
  */
 void nf_xlat_flow_offload(const struct nf_xlat_pkt *xp, struct sk_buff *skb,
 			  struct dst_entry *dst, bool to6)
@@ -241,6 +244,7 @@ void nf_xlat_flow_offload(const struct nf_xlat_pkt *xp, struct sk_buff *skb,
 	ct = nf_ct_get(skb, &ctinfo);
 	if (!ct || nf_ct_is_template(ct) || !nf_ct_is_confirmed(ct) ||
 	    nf_ct_protonum(ct) != xp->proto ||
+	    !test_bit(IPS_SEEN_REPLY_BIT, &ct->status) ||
 	    test_bit(IPS_OFFLOAD_BIT, &ct->status))
 		return;
 	if (xp->l4 == NF_XLAT_L4_TCP) {
@@ -589,12 +593,6 @@ static unsigned int nf_xlat_flow_hook(void *priv, struct sk_buff *skb,
 
 	flow_offload_refresh(&xn->ft, flow, false);
 	nf_ct_acct_update(flow->ct, dir, skb->len);
-	/* A UDP entry offloaded before its first answer: conntrack would
-	 * have seen it.
-	 */
-	if (dir == FLOW_OFFLOAD_DIR_REPLY &&
-	    unlikely(!test_bit(IPS_SEEN_REPLY_BIT, &flow->ct->status)))
-		set_bit(IPS_SEEN_REPLY_BIT, &flow->ct->status);
 
 	if (translate) {
 		if (nf_xlat_flow_translate(state->net, skb, pf, thoff,

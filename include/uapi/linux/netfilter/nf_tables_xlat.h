@@ -28,7 +28,7 @@ enum nft_xlat_modes {
  *	checksum instead of computing one (RFC 7915 section 4.5)
  * @NFT_XLAT_F_OFFLOAD: put the connections this rule translates at
  *	postrouting into the module's flowtable fast path once established
- *	(TCP) or confirmed (UDP); their later packets are looked up and
+ *	(TCP) or answered (UDP); their later packets are looked up and
  *	translated before conntrack and routing
  */
 enum nft_xlat_flags {
