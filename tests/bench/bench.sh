@@ -409,6 +409,9 @@ debug_dump() {
 	nsx "$rtr" jool -i bench stats display 2>/dev/null
 	[ -f "$TMPD/tayga.log" ] && tail -n 20 "$TMPD/tayga.log"
 	nsx "$rtr" ip route; nsx "$rtr" ip -6 route
+	nsx "$rtr" conntrack -L 2>/dev/null | head -n 10
+	nsx "$rtr" grep -v ' 0$' /proc/net/stat/nft_xlat 2>/dev/null
+	nsx "$rtr" nft list ruleset 2>/dev/null | grep -E 'counter|policy'
 	echo "--- debug: receiver"
 	nsx "$RCV" ip -s link
 	nsx "$RCV" nft list table netdev bench_rx
@@ -520,7 +523,7 @@ cfg_xlat_post() {
 
 # The lab's ruleset (tests/lab/lab.sh): 6->4 at ingress, 4->6 at
 # postrouting, conntrack on the IPv4 leg and a stateful forward chain.
-tests_xlat_lab="pps:xlat-lab-64:siit64 tcp:xlat-lab:siit64"
+tests_xlat_lab="pps:xlat-lab-64:siit64 pps:xlat-lab-46:siit46 tcp:xlat-lab:siit64"
 cfg_xlat_lab() {
 	need_xlat || return 1
 	nsx "$rtr" nft -f - <<-EOF || return 1
@@ -542,7 +545,11 @@ cfg_xlat_lab() {
 		}
 	}
 	EOF
-	xlat_chain inet siit x64 from && xlat_chain inet siit x46 to
+	xlat_chain inet siit x64 from && xlat_chain inet siit x46 to || return 1
+	# Its forward chain admits new flows from c6 only: open the session
+	# [198.51.100.6]:9 -> c4:9 the 4->6 packet rate answers to.
+	profile siit64 && PG_COUNT=1 pg_burst
+	profile siit46 && PG_COUNT=1 pg_burst
 }
 
 # Jool SIIT (netfilter mode: its own prerouting hooks, translates what it
@@ -647,6 +654,8 @@ check_fwd_ft() { ct_offloaded; }
 # are offloaded: a fast path that never engages shows here.
 ct_offloaded() {
 	log "r$ROUND ${CFG_NAME}: conntrack entries [OFFLOAD]: $(nsx "$rtr" conntrack -L 2>/dev/null | grep -c OFFLOAD) of $(nsx "$rtr" conntrack -C 2>/dev/null)"
+	[ -n "${BENCH_DEBUG:-}" ] && nsx "$rtr" conntrack -L 2>&1 | head -n 5
+	return 0
 }
 
 # nft_xlat's own fast path (issue 6): the option "offload" on the rule that
@@ -675,17 +684,16 @@ need_offload() {
 	return 1
 }
 
-# nft_xlat SIIT at postrouting with its fast path on both rules: each
-# direction of this placement is a conntrack entry of its own (the other
-# direction is translated after conntrack), so a one-way packet stream is
-# offloaded by the rule it leaves through.  Its TCP entries never see the
-# handshake both ways and stay on the slow path.
-tests_xlat_post_ft="pps:xlat-post-ft-64:siit64 pps:xlat-post-ft-46:siit46 tcp:xlat-post-ft:siit64"
-cfg_xlat_post_ft() {
+# nft_xlat SIIT with the lab's placement (6->4 at ingress, 4->6 at
+# postrouting, one IPv4 conntrack entry per flow) and "offload" on the
+# postrouting rule.  The fast path takes UDP once answered: cfg_xlat_lab
+# sends the session of the packet-rate tests one packet each way first.
+tests_xlat_lab_ft="pps:xlat-lab-ft-64:siit64 pps:xlat-lab-ft-46:siit46 tcp:xlat-lab-ft:siit64"
+cfg_xlat_lab_ft() {
 	need_offload || return 1
-	XLAT_OPT_from=offload XLAT_OPT_to=offload cfg_xlat_post
+	XLAT_OPT_to=offload cfg_xlat_lab
 }
-check_xlat_post_ft() { ct_offloaded; }
+check_xlat_lab_ft() { ct_offloaded; }
 
 # nft_xlat stateful NAT64 (issue 5): the kernel's IPv6 NAT and conntrack
 # plus the two xlat rules, as tests/lab/nat64.nft with this topology's
@@ -731,8 +739,10 @@ cfg_xlat_nat64() {
 	xlat_rule "$rtr" ip6 nat64 x6 xlat from "$PFX" ${XLAT_OPT_from:-} &&
 	xlat_rule "$rtr" netdev nat64in x4 xlat to "$PFX" || return 1
 	# The session the 4->6 packet rate answers to: [2001:db8:6::2]:9 ->
-	# c4:9, mapped to NAT64_POOL:9.
+	# c4:9, mapped to NAT64_POOL:9, answered once (the fast path takes
+	# UDP once answered).
 	profile nat64 && PG_COUNT=1 pg_burst
+	profile xnat46 && PG_COUNT=1 pg_burst
 }
 
 tests_xlat_nat64_ft="pps:xlat-nat64-ft-64:nat64 pps:xlat-nat64-ft-46:xnat46 tcp:xlat-nat64-ft:nat64"
@@ -840,12 +850,12 @@ measure_scale() {
 	done
 }
 
-CONFIGS="fwd fwd_ct fwd_ct_masq fwd_ft xlat_in xlat_pre xlat_post xlat_post_ft xlat_lab
+CONFIGS="fwd fwd_ct fwd_ct_masq fwd_ft xlat_in xlat_pre xlat_post xlat_lab xlat_lab_ft
 	xlat_nat64 xlat_nat64_ft jool_siit jool_nat64 tayga xlat_nat64_scale jool_nat64_scale"
 # The multi-stream TCP test is left out where it adds little (the IPv4
 # conntrack ceiling, which no translated case uses as its baseline), to
 # keep the run short.
-TCP1_ONLY="fwd4-ct fwd6-ct-masq fwd6-ct-ft xlat-post-ft xlat-nat64-ft"
+TCP1_ONLY="fwd4-ct fwd6-ct-masq fwd6-ct-ft xlat-lab-ft xlat-nat64-ft"
 
 selected() {	# config: does BENCH_CASES select any of its tests?
 	local t tl=tests_$1
@@ -891,7 +901,7 @@ run_config() {
 		measure_pps "${t%%:*}" "$name" "${t#*:}" ||
 			log "r$ROUND ${t%%:*}: FAILED (nothing delivered)"
 		# A fast path's engagement, once per configuration.
-		if [ "$ROUND" = 1 ] && declare -F "check_$cfg" >/dev/null; then
+		if { [ "$ROUND" = 1 ] || [ -n "${BENCH_DEBUG:-}" ]; } && declare -F "check_$cfg" >/dev/null; then
 			"check_$cfg"
 		fi
 	done

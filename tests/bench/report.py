@@ -33,8 +33,9 @@ PPS = [
     ("xlat-in-46", "nft_xlat SIIT 4→6, netdev ingress", "fwd4", "jool-siit-46"),
     ("xlat-pre-46", "nft_xlat SIIT 4→6, prerouting -450", "fwd4", "jool-siit-46"),
     ("xlat-post-46", "nft_xlat SIIT 4→6, postrouting", "fwd4", "jool-siit-46"),
-    ("xlat-post-ft-64", "nft_xlat SIIT 6→4, postrouting, offload", "fwd6", "jool-siit-64"),
-    ("xlat-post-ft-46", "nft_xlat SIIT 4→6, postrouting (6→4 rule offload)", "fwd4", "jool-siit-46"),
+    ("xlat-lab-46", "nft_xlat SIIT 4→6, lab ruleset (answers to an open session)", "fwd4-ct", "jool-siit-46"),
+    ("xlat-lab-ft-64", "nft_xlat SIIT 6→4, lab ruleset, offload", "fwd6-ct", "jool-siit-64"),
+    ("xlat-lab-ft-46", "nft_xlat SIIT 4→6, lab ruleset, offload", "fwd4-ct", "jool-siit-46"),
     ("xlat-nat64-64", "nft_xlat NAT64 6→4", "fwd6-ct-masq", "jool-nat64-64"),
     ("xlat-nat64-46", "nft_xlat NAT64 4→6 (return path)", "fwd4", "jool-nat64-46"),
     ("xlat-nat64-ft-64", "nft_xlat NAT64 6→4, offload", "fwd6-ct-masq", "jool-nat64-64"),
@@ -56,7 +57,7 @@ TCP = [
     ("xlat-pre", "nft_xlat SIIT, both ways at prerouting -450", "fwd6", "jool-siit"),
     ("xlat-post", "nft_xlat SIIT, both ways at postrouting", "fwd6", "jool-siit"),
     ("xlat-lab", "nft_xlat SIIT, lab ruleset (conntrack)", "fwd6-ct", "jool-siit"),
-    ("xlat-post-ft", "nft_xlat SIIT at postrouting, 6→4 rule offload", "fwd6", "jool-siit"),
+    ("xlat-lab-ft", "nft_xlat SIIT, lab ruleset, offload", "fwd6", "jool-siit"),
     ("xlat-nat64", "nft_xlat NAT64", "fwd6-ct-masq", "jool-nat64"),
     ("xlat-nat64-ft", "nft_xlat NAT64, offload", "fwd6-ct-masq", "jool-nat64"),
     ("jool-siit", "Jool SIIT", "fwd6", "jool-siit"),
@@ -72,12 +73,12 @@ TARGET_FT = 1.3         # issue 6: fast path / slow path
 # forwarding on the slow path, description).
 FT = [
     ("pps", "fwd6-ct-ft", "fwd6-ct", "fwd6", "plain IPv6 forwarding, kernel flowtable"),
-    ("pps", "xlat-post-ft-64", "xlat-post-64", "fwd6", "nft_xlat SIIT 6→4 (postrouting)"),
-    ("pps", "xlat-post-ft-46", "xlat-post-46", "fwd4", "nft_xlat SIIT 4→6 (postrouting)"),
+    ("pps", "xlat-lab-ft-64", "xlat-lab-64", "fwd6-ct", "nft_xlat SIIT 6→4 (lab ruleset)"),
+    ("pps", "xlat-lab-ft-46", "xlat-lab-46", "fwd4-ct", "nft_xlat SIIT 4→6 (lab ruleset)"),
     ("pps", "xlat-nat64-ft-64", "xlat-nat64-64", "fwd6-ct-masq", "nft_xlat NAT64 6→4"),
     ("pps", "xlat-nat64-ft-46", "xlat-nat64-46", "fwd4", "nft_xlat NAT64 4→6"),
     ("tcp1", "fwd6-ct-ft", "fwd6-ct", "fwd6", "plain IPv6 forwarding, kernel flowtable"),
-    ("tcp1", "xlat-post-ft", "xlat-post", "fwd6", "nft_xlat SIIT (postrouting)"),
+    ("tcp1", "xlat-lab-ft", "xlat-lab", "fwd6", "nft_xlat SIIT (lab ruleset)"),
     ("tcp1", "xlat-nat64-ft", "xlat-nat64", "fwd6-ct-masq", "nft_xlat NAT64"),
 ]
 # NAT64 scale: translator -> description
