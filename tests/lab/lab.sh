@@ -117,10 +117,10 @@ ip netns exec "$rtr" nft flush chain inet siit xlat4to6
 xlat_rule "$rtr" inet siit xlat4to6 counter xlat to "$PFX" offload
 xlat_list "$rtr" inet siit xlat4to6 | sed 's/^[[:space:]]*/  /'
 dd if=/dev/urandom of="$TMPD/www/big.bin" bs=1k count=2048 status=none
-ip netns exec "$c6" curl -sS --limit-rate 1M -o "$TMPD/big.bin" \
+ip netns exec "$c6" curl -sS --limit-rate 500K -o "$TMPD/big.bin" \
 	"http://[${C4_ADDR6}]:8000/big.bin" &
 fetch=$!
-sleep 1
+sleep 2
 show ip netns exec "$rtr" conntrack -L
 ip netns exec "$rtr" conntrack -L 2>/dev/null | grep -q 'dport=8000.*OFFLOAD'
 result "the running download is offloaded: its conntrack entry says [OFFLOAD]" $?
