@@ -48,13 +48,15 @@
  * translations.  The kernel, not the ruleset, has to end this.
  *
  * So every delivered packet carries a cookie in the last 8 bytes of
- * skb->cb: siphash(skb, skb->dev) under a key drawn at module load.  An
- * xlat expression that finds the cookie of (skb, skb->dev) leaves the
- * packet alone (NFT_BREAK): a translated packet is never translated again
- * on the device it was delivered on.  Once it leaves through another
- * device (a veth into another netns, the output device of the new
+ * skb->cb: siphash(skb->head, skb->dev) under a key drawn at module load.
+ * An xlat expression that finds the cookie of (skb->head, skb->dev) leaves
+ * the packet alone (NFT_BREAK): a translated packet is never translated
+ * again on the device it was delivered on.  Once it leaves through
+ * another device (a veth into another netns, the output device of the new
  * family's route) the cookie no longer matches and the next translator
- * works.  The TTL is not touched.
+ * works.  The TTL is not touched.  The cookie hashes the data buffer, not
+ * the sk_buff: ip_rcv() and ipv6_rcv() clone a shared skb (pktgen keeps a
+ * reference to what it sends), and a clone has the same head and cb.
  *
  * The cookie lies past struct inet_skb_parm and inet6_skb_parm, which the
  * IPv4 and IPv6 receive paths clear, and past struct tc_skb_cb: those
@@ -72,7 +74,7 @@ static siphash_key_t nf_xlat_guard_key __read_mostly;
 
 static u64 nf_xlat_guard_cookie(const struct sk_buff *skb)
 {
-	return siphash_2u64((unsigned long)skb, (unsigned long)skb->dev,
+	return siphash_2u64((unsigned long)skb->head, (unsigned long)skb->dev,
 			    &nf_xlat_guard_key);
 }
 
