@@ -154,6 +154,9 @@ load_eif() {
 }
 
 ct6() { ip netns exec "$rtr" conntrack -L -f ipv6 "$@" 2>/dev/null; }
+v4_of() {	# the IPv4 address in the last 32 bits of an IPv6 address
+	python3 -c 'import ipaddress as i, sys; print(i.IPv4Address(int(i.IPv6Address(sys.argv[1])) & 0xffffffff))' "$1"
+}
 unsolicited() { nft_counter "$rtr" ip6 nat64 unsolicited; }
 ct_errors() {	# insert_failed + drop over all CPUs
 	ip netns exec "$rtr" conntrack -S 2>/dev/null |
@@ -450,15 +453,53 @@ else
 	fail "static mapping: got '$got', entry '${line}'"
 fi
 
+# --- hairpinning through the static mapping (RFC 6146 section 3.8): c6a
+# reaches c6b's IPv4 transport address 198.51.100.14:80 by its IPv6 form.
+# The router applies both NATs to one IPv6 entry, c6b sees c6a as a pool
+# address, and no packet leaves as IPv4.
+tx0=$(ip netns exec "$rtr" cat /sys/class/net/r4/statistics/tx_packets)
+got=$(echo hairpin-tcp | timeout 5 ip netns exec "$c6a" socat - "TCP6:[$STATIC6]:80,connect-timeout=3" 2>&1)
+tx1=$(ip netns exec "$rtr" cat /sys/class/net/r4/statistics/tx_packets)
+line=$(ct6 -p tcp -s $A6 | grep -E "src=$A6 dst=$STATIC6 sport=[0-9]+ dport=80 .* src=$B6 dst=$pool_re sport=8080 dport=[0-9]+ ")
+if [ "$got" = hairpin-tcp ] && [ -n "$line" ] && [ "$tx0" = "$tx1" ]; then
+	pass "hairpinning (TCP, static mapping): $A6 reaches [$B6]:8080 via 198.51.100.14:80, seen from $(v4_of "$(sed -nE "s/.* src=$B6 dst=([^ ]+) sport=8080 .*/\1/p" <<<"$line")"), nothing sent on r4"
+else
+	fail "hairpinning (TCP, static mapping): got '$got', entry '${line}', r4 sent $((tx1 - tx0)) packets"
+fi
+
+# --- conntrack zones: c6b's sessions live in zone 7 and take pool address
+# .12; the answers, translated at ingress, are put in the same zone by
+# their destination.
+ZONE6=$(embed "$PFX" 198.51.100.12)
+ip netns exec "$rtr" nft -f - <<-EOF
+table ip6 nat64zone {
+	chain raw {
+		type filter hook prerouting priority raw; policy accept
+		iifname "r6b" ct zone set 7
+		ip6 daddr $ZONE6 ct zone set 7
+	}
+	chain pool {
+		type nat hook postrouting priority srcnat - 1; policy accept
+		ct zone 7 ip6 saddr != $PFX ct original ip6 daddr $PFX snat ip6 to $ZONE6
+	}
+}
+EOF
+from=$(udp "$c6b" $B6 49000 "$S6" 9000 200 5)
+line=$(ct6 -p udp --orig-port-src 49000 | grep -E "src=$B6 dst=$S6 sport=49000 dport=9000 packets=5 .* src=$S6 dst=$ZONE6 sport=9000 dport=[0-9]+ packets=5 .* zone=7 ")
+n0=$(ct6 -p udp --orig-port-src 49000 | grep -vc "zone=7")
+if [ "$from" = "$S6 9000" ] && [ -n "$line" ] && [ "$n0" = 0 ]; then
+	pass "conntrack zones: c6b's session is one entry in zone 7 on pool address 198.51.100.12, 5 of 5 answered"
+else
+	fail "conntrack zones: answers from '$from', zone 7 entry '${line}', $n0 entries outside zone 7"
+fi
+ip netns exec "$rtr" nft delete table ip6 nat64zone
+
 # --- endpoint-independent filtering and hairpinning
 # pool_mapping SPORT: "ADDR6 PORT", the pool transport address of c6a's
 # UDP session from port SPORT to s4:9000, read from conntrack.
 pool_mapping() {
 	ct6 -p udp --orig-port-src "$1" |
 		sed -nE "s/.* src=$S6 dst=($pool_re) sport=9000 dport=([0-9]+) .*/\1 \2/p" | head -1
-}
-v4_of() {	# the IPv4 address in the last 32 bits of an IPv6 address
-	python3 -c 'import ipaddress as i, sys; print(i.IPv4Address(int(i.IPv6Address(sys.argv[1])) & 0xffffffff))' "$1"
 }
 # mapped_client SPORT: c6a opens a mapping from SPORT to s4:9000, then
 # prints every datagram it receives as "PAYLOAD ADDR PORT" and answers
