@@ -37,13 +37,13 @@ PPS = [
     ("xlat-lab-ft-64", "nft_xlat SIIT 6→4, lab ruleset, offload", "fwd6-ct", "jool-siit-64"),
     ("xlat-lab-ft-46", "nft_xlat SIIT 4→6, lab ruleset, offload", "fwd4-ct", "jool-siit-46"),
     ("xlat-nat64-64", "nft_xlat NAT64 6→4", "fwd6-ct-masq", "jool-nat64-64"),
-    ("xlat-nat64-46", "nft_xlat NAT64 4→6 (return path)", "fwd4", "jool-nat64-46"),
+    ("xlat-nat64-46", "nft_xlat NAT64 4→6 (return path)", "fwd4-ct", "jool-nat64-46"),
     ("xlat-nat64-ft-64", "nft_xlat NAT64 6→4, offload", "fwd6-ct-masq", "jool-nat64-64"),
-    ("xlat-nat64-ft-46", "nft_xlat NAT64 4→6, offload", "fwd4", "jool-nat64-46"),
+    ("xlat-nat64-ft-46", "nft_xlat NAT64 4→6, offload", "fwd4-ct", "jool-nat64-46"),
     ("jool-siit-64", "Jool SIIT 6→4", "fwd6", "jool-siit-64"),
     ("jool-siit-46", "Jool SIIT 4→6", "fwd4", "jool-siit-46"),
-    ("jool-nat64-64", "Jool NAT64 6→4", "fwd6", "jool-nat64-64"),
-    ("jool-nat64-46", "Jool NAT64 4→6 (static BIB)", "fwd4", "jool-nat64-46"),
+    ("jool-nat64-64", "Jool NAT64 6→4", "fwd6-ct-masq", "jool-nat64-64"),
+    ("jool-nat64-46", "Jool NAT64 4→6 (static BIB)", "fwd4-ct", "jool-nat64-46"),
     ("tayga-64", "Tayga 6→4 + NAT44 masquerade", "fwd6", "jool-nat64-64"),
 ]
 TCP = [
@@ -76,7 +76,7 @@ FT = [
     ("pps", "xlat-lab-ft-64", "xlat-lab-64", "fwd6-ct", "nft_xlat SIIT 6→4 (lab ruleset)"),
     ("pps", "xlat-lab-ft-46", "xlat-lab-46", "fwd4-ct", "nft_xlat SIIT 4→6 (lab ruleset)"),
     ("pps", "xlat-nat64-ft-64", "xlat-nat64-64", "fwd6-ct-masq", "nft_xlat NAT64 6→4"),
-    ("pps", "xlat-nat64-ft-46", "xlat-nat64-46", "fwd4", "nft_xlat NAT64 4→6"),
+    ("pps", "xlat-nat64-ft-46", "xlat-nat64-46", "fwd4-ct", "nft_xlat NAT64 4→6"),
     ("tcp1", "fwd6-ct-ft", "fwd6-ct", "fwd6", "plain IPv6 forwarding, kernel flowtable"),
     ("tcp1", "xlat-lab-ft", "xlat-lab", "fwd6", "nft_xlat SIIT (lab ruleset)"),
     ("tcp1", "xlat-nat64-ft", "xlat-nat64", "fwd6-ct-masq", "nft_xlat NAT64"),
@@ -368,7 +368,8 @@ def main():
     w("**Cost per packet with live sessions.** The packet rate of one existing "
       "flow (as `*-nat64-64`) once the table holds 1 k, 10 k and 100 k sessions "
       "(opened as above, UDP timeouts longer than the run; *sessions*: "
-      "`conntrack -C` for nft_xlat, the packets the receiver got for Jool). Conntrack table: {meta.get('ct_buckets', '?')} "
+      "`conntrack -C` for nft_xlat, the packets the receiver got for Jool). Conntrack table: "
+      f"{meta.get('ct_buckets', '?')} "
       f"buckets, at most {meta.get('ct_max', '?')} entries. *vs 1k* is the "
       "capacity (inverse router ns/pkt) and the delivered rate against the same "
       f"translator at 1 k sessions in the same round; target: ≥ {TARGET_FLAT} at 100 k "
