@@ -528,7 +528,8 @@ if ! load_eif eif 2>"$TMPD/eiferr"; then
 	eif_ok=no
 	why="nft cannot load the @bib map: $(grep -m1 -E 'rror|ssert' "$TMPD/eiferr" | head -c 160)"
 	skip "endpoint-independent filtering: $why"
-	skip "hairpinning: needs the @bib map ($why)"
+	skip "endpoint-independent filtering (TCP): $why"
+	skip "hairpinning (UDP, EIF map): needs the @bib map ($why)"
 	skip "address-dependent filtering: needs the @bib map ($why)"
 else
 	mapped_client 46000 > "$TMPD/eif" 2>&1 &
@@ -537,7 +538,7 @@ else
 	read -r m6 mport < <(pool_mapping 46000)
 	if [ -z "$m6" ] || [ -z "$mport" ]; then
 		fail "endpoint-independent filtering: no session of $A6 port 46000 in conntrack (client: '$(tr '\n' ' ' < "$TMPD/eif")')"
-		fail "hairpinning: no mapping to hairpin to"
+		fail "hairpinning (UDP, EIF map): no mapping to hairpin to"
 	else
 		m4=$(v4_of "$m6")
 		echo "INFO: $A6 port 46000 is mapped to $m4:$mport; @bib: $(ip netns exec "$rtr" nft list map ip6 nat64 bib | grep -o 'udp . [^}]*46000[^,}]*' | head -1)"
@@ -566,12 +567,45 @@ else
 		line=$(grep "^hairpin " "$TMPD/eif")
 		if grep -qE "^hairpin ${P}::c633:640[0-7] [0-9]+$" <<<"$line" &&
 		   [ "$got" = "hairpin back $m6 $mport" ]; then
-			pass "hairpinning: $B6 reaches $A6 via $m4:$mport (seen from pool address $(v4_of "$(cut -d' ' -f2 <<<"$line")") port ${line##* }), answer comes back from $m4:$mport"
+			pass "hairpinning (UDP, EIF map): $B6 reaches $A6 via $m4:$mport (seen from pool address $(v4_of "$(cut -d' ' -f2 <<<"$line")") port ${line##* }), answer comes back from $m4:$mport"
 		else
-			fail "hairpinning: c6a saw '${line}', c6b got '$got'"
+			fail "hairpinning (UDP, EIF map): c6a saw '${line}', c6b got '$got'"
 		fi
 	fi
 	kill $eifpid 2>/dev/null; wait $eifpid 2>/dev/null
+
+	# EIF for TCP: c6a connects from port 46010 to s4 and listens on the
+	# same port (SO_REUSEPORT); gw, which c6a never contacted, connects
+	# to the pool address and port of that session and reaches the
+	# listener (the NAT traversal that TCP hole punching relies on).
+	ip netns exec "$c6a" python3 - $A6 "$S6" > "$TMPD/eiftcp" 2>&1 <<-'EOF' &
+	import socket, sys
+	def sock():
+	    s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+	    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+	    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+	    s.bind((sys.argv[1], 46010)); s.settimeout(20)
+	    return s
+	c = sock(); c.connect((sys.argv[2], 8083)); c.sendall(b'open\n'); c.recv(100)
+	l = sock(); l.listen(1)
+	print('mapped', flush=True)
+	a, peer = l.accept(); a.settimeout(5)
+	d = a.recv(100).decode().strip()
+	print(d, peer[0], peer[1], flush=True)
+	a.sendall(d.encode() + b' back\n'); a.close(); c.close()
+	EOF
+	tcppid=$!
+	busywait 8000 grep -qs mapped "$TMPD/eiftcp"
+	read -r t6 tport < <(ct6 -p tcp --orig-port-src 46010 |
+		sed -nE "s/.* src=$S6 dst=($pool_re) sport=8083 dport=([0-9]+) .*/\1 \2/p" | head -1)
+	got=""
+	[ -n "$t6" ] && got=$(echo eif-tcp | timeout 5 ip netns exec "$gw" socat - "TCP4:$(v4_of "$t6"):$tport,sourceport=47010,connect-timeout=3" 2>&1)
+	wait $tcppid 2>/dev/null
+	if [ -n "$t6" ] && [ "$got" = "eif-tcp back" ] && grep -q "^eif-tcp $(embed "$PFX" $GW) 47010" "$TMPD/eiftcp"; then
+		pass "endpoint-independent filtering (TCP): $GW (never contacted) connects to $A6 port 46010 through $(v4_of "$t6"):$tport"
+	else
+		fail "endpoint-independent filtering (TCP): mapping '$t6 $tport', gw got '$got', client '$(tr '\n' ' ' < "$TMPD/eiftcp")'"
+	fi
 
 	# address-dependent: only remote addresses the client sent to
 	if load_eif adf 2>"$TMPD/eiferr"; then
