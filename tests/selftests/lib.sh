@@ -213,5 +213,61 @@ xlat_netdev_rules() {
 	xlat_rule "$ns" netdev xlat4 x $counter xlat to "$pfx"
 }
 
+# The placements the SIIT tests share, on a translator with devices r6
+# (IPv6 side) and r4 (IPv4 side): what r6 receives for PREFIX is
+# translated "from", what r4 receives matching XLAT_IN4 (default: from
+# 192.0.2.0/24, setup_siit_topology's IPv4 hosts) "to".  Each xlat rule
+# has a counter and sits in a regular chain the base chains jump to.
+
+# xlat_prerouting_rules NS PREFIX: ip6/ip prerouting at -450, before
+# defrag and conntrack; chain x of tables ip6 xlat6 and ip xlat4.
+xlat_prerouting_rules() {
+	local ns=$1 pfx=$2
+	ip netns exec "$ns" nft -f - <<-EOF || return 1
+	table ip6 xlat6 {
+		chain x { }
+		chain pre { type filter hook prerouting priority -450;
+			    iifname "r6" ip6 daddr $pfx jump x; }
+	}
+	table ip xlat4 {
+		chain x { }
+		chain pre { type filter hook prerouting priority -450;
+			    iifname "r4" ${XLAT_IN4:-ip saddr 192.0.2.0/24} jump x; }
+	}
+	EOF
+	xlat_rule "$ns" ip6 xlat6 x counter xlat from "$pfx" &&
+	xlat_rule "$ns" ip xlat4 x counter xlat to "$pfx"
+}
+
+# xlat_post_rules NS PREFIX 4|6 [EXTRA]: translation on the way in before
+# conntrack and on the way out after it, on one side.  4: the flows are
+# tracked as IPv4 (6->4 at r6 ingress, 4->6 at r6 postrouting); 6: as IPv6
+# (4->6 at r4 ingress, 6->4 at r4 postrouting).  Chains x6 and x4 of table
+# inet xlat; EXTRA (a forward chain counting ct states) joins that table.
+xlat_post_rules() {
+	local ns=$1 pfx=$2 in out
+	if [ "$3" = 4 ]; then
+		in="chain in6 { type filter hook ingress device r6 priority 0;
+			    ip6 daddr $pfx jump x6; }"
+		out='oifname "r6" meta nfproto ipv4 jump x4'
+	else
+		in="chain in4 { type filter hook ingress device r4 priority 0;
+			    ${XLAT_IN4:-ip saddr 192.0.2.0/24} jump x4; }"
+		out='oifname "r4" meta nfproto ipv6 jump x6'
+	fi
+	ip netns exec "$ns" nft -f - <<-EOF || return 1
+	table inet xlat {
+		chain x6 { }
+		chain x4 { }
+		$in
+		chain post { type filter hook postrouting priority 100;
+			     $out; }
+		${4:-}
+	}
+	EOF
+	xlat_rule "$ns" inet xlat x6 counter xlat from "$pfx" &&
+	xlat_rule "$ns" inet xlat x4 counter xlat to "$pfx"
+}
+
 # Probe once, here, so that later $(xlat_nft_probe) subshells inherit it.
 xlat_nft_probe >/dev/null

@@ -179,35 +179,9 @@ rules_netdev() {
 	xlat_rule "$rtr" inet own x6 counter xlat from "$PFX"
 }
 
-rules_post4() {
-	ip netns exec "$rtr" nft -f - <<-EOF || return 1
-	table inet xlat {
-		chain x6 { }
-		chain x4 { }
-		chain in6 { type filter hook ingress device r6 priority 0;
-			    ip6 daddr $PFX jump x6; }
-		chain post { type filter hook postrouting priority 100;
-			     oifname "r6" meta nfproto ipv4 jump x4; }
-	}
-	EOF
-	xlat_rule "$rtr" inet xlat x6 counter xlat from "$PFX" &&
-	xlat_rule "$rtr" inet xlat x4 counter xlat to "$PFX"
-}
+rules_post4() { xlat_post_rules "$rtr" "$PFX" 4; }
 
-rules_post6() {
-	ip netns exec "$rtr" nft -f - <<-EOF || return 1
-	table inet xlat {
-		chain x6 { }
-		chain x4 { }
-		chain in4 { type filter hook ingress device r4 priority 0;
-			    ip daddr 198.51.100.0/24 jump x4; }
-		chain post { type filter hook postrouting priority 100;
-			     oifname "r4" meta nfproto ipv6 jump x6; }
-	}
-	EOF
-	xlat_rule "$rtr" inet xlat x6 counter xlat from "$PFX" &&
-	xlat_rule "$rtr" inet xlat x4 counter xlat to "$PFX"
-}
+rules_post6() { XLAT_IN4="ip daddr 198.51.100.0/24" xlat_post_rules "$rtr" "$PFX" 6; }
 
 # ---- helpers ------------------------------------------------------------
 

@@ -34,59 +34,16 @@ checktool "python3 -c 'import socket; socket.AF_PACKET'" "run the test without p
 
 rules_ingress() { xlat_netdev_rules "$rtr" "$PFX"; }
 
-rules_prerouting() {
-	ip netns exec "$rtr" nft -f - <<-EOF || return 1
-	table ip6 xlat6 {
-		chain x { }
-		chain pre { type filter hook prerouting priority -450;
-			    iifname "r6" ip6 daddr $PFX jump x; }
-	}
-	table ip xlat4 {
-		chain x { }
-		chain pre { type filter hook prerouting priority -450;
-			    iifname "r4" ip saddr 192.0.2.0/24 jump x; }
-	}
-	EOF
-	xlat_rule "$rtr" ip6 xlat6 x xlat from "$PFX" &&
-	xlat_rule "$rtr" ip xlat4 x xlat to "$PFX"
-}
+rules_prerouting() { xlat_prerouting_rules "$rtr" "$PFX"; }
 
 ct_chain='chain forward { type filter hook forward priority 0;
 		ct state established counter; ct state new counter; }'
 
 # 6->4 at r6 ingress, 4->6 at r6 postrouting: tracked as IPv4.
-rules_post4() {
-	ip netns exec "$rtr" nft -f - <<-EOF || return 1
-	table inet xlat {
-		chain x6 { }
-		chain x4 { }
-		chain in6 { type filter hook ingress device r6 priority 0;
-			    ip6 daddr $PFX jump x6; }
-		chain post { type filter hook postrouting priority 100;
-			     oifname "r6" meta nfproto ipv4 jump x4; }
-		$ct_chain
-	}
-	EOF
-	xlat_rule "$rtr" inet xlat x6 xlat from "$PFX" &&
-	xlat_rule "$rtr" inet xlat x4 xlat to "$PFX"
-}
+rules_post4() { xlat_post_rules "$rtr" "$PFX" 4 "$ct_chain"; }
 
 # 4->6 at r4 ingress, 6->4 at r4 postrouting: tracked as IPv6.
-rules_post6() {
-	ip netns exec "$rtr" nft -f - <<-EOF || return 1
-	table inet xlat {
-		chain x6 { }
-		chain x4 { }
-		chain in4 { type filter hook ingress device r4 priority 0;
-			    ip saddr 192.0.2.0/24 jump x4; }
-		chain post { type filter hook postrouting priority 100;
-			     oifname "r4" meta nfproto ipv6 jump x6; }
-		$ct_chain
-	}
-	EOF
-	xlat_rule "$rtr" inet xlat x6 xlat from "$PFX" &&
-	xlat_rule "$rtr" inet xlat x4 xlat to "$PFX"
-}
+rules_post6() { xlat_post_rules "$rtr" "$PFX" 6 "$ct_chain"; }
 
 # The end hosts answer none of the probes (port unreachable, echo reply,
 # RST): what reaches the translator is what the cases send.

@@ -66,22 +66,7 @@ counters_inet() {
 
 # Placement: ip6/ip prerouting before conntrack (and before defrag), with
 # the xlat rules in regular chains reached by jump.
-rules_prerouting() {
-	ip netns exec "$rtr" nft -f - <<-EOF || return 1
-	table ip6 xlat6 {
-		chain x { }
-		chain pre { type filter hook prerouting priority -450;
-			    iifname "r6" ip6 daddr $PFX jump x; }
-	}
-	table ip xlat4 {
-		chain x { }
-		chain pre { type filter hook prerouting priority -450;
-			    iifname "r4" ip saddr 192.0.2.0/24 jump x; }
-	}
-	EOF
-	xlat_rule "$rtr" ip6 xlat6 x counter xlat from "$PFX" &&
-	xlat_rule "$rtr" ip xlat4 x counter xlat to "$PFX"
-}
+rules_prerouting() { xlat_prerouting_rules "$rtr" "$PFX"; }
 counters_prerouting() {
 	echo "$(xlat_counter "$rtr" ip6 xlat6 x) $(xlat_counter "$rtr" ip xlat4 x)"
 }
@@ -94,38 +79,10 @@ conntrack_chain='chain forward { type filter hook forward priority 0;
 		ct state established counter name "est"; ct state new counter; }
 	counter est { }'
 
-rules_post4() {
-	ip netns exec "$rtr" nft -f - <<-EOF || return 1
-	table inet xlat {
-		chain x6 { }
-		chain x4 { }
-		chain in6 { type filter hook ingress device r6 priority 0;
-			    ip6 daddr $PFX jump x6; }
-		chain post { type filter hook postrouting priority 100;
-			     oifname "r6" meta nfproto ipv4 jump x4; }
-		$conntrack_chain
-	}
-	EOF
-	xlat_rule "$rtr" inet xlat x6 counter xlat from "$PFX" &&
-	xlat_rule "$rtr" inet xlat x4 counter xlat to "$PFX"
-}
+rules_post4() { xlat_post_rules "$rtr" "$PFX" 4 "$conntrack_chain"; }
 counters_post4() { counters_inet; }
 
-rules_post6() {
-	ip netns exec "$rtr" nft -f - <<-EOF || return 1
-	table inet xlat {
-		chain x6 { }
-		chain x4 { }
-		chain in4 { type filter hook ingress device r4 priority 0;
-			    ip saddr 192.0.2.0/24 jump x4; }
-		chain post { type filter hook postrouting priority 100;
-			     oifname "r4" meta nfproto ipv6 jump x6; }
-		$conntrack_chain
-	}
-	EOF
-	xlat_rule "$rtr" inet xlat x6 counter xlat from "$PFX" &&
-	xlat_rule "$rtr" inet xlat x4 counter xlat to "$PFX"
-}
+rules_post6() { xlat_post_rules "$rtr" "$PFX" 6 "$conntrack_chain"; }
 counters_post6() { counters_inet; }
 
 # conntrack_check PLACEMENT FAMILY: the transfers were tracked in FAMILY
