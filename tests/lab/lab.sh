@@ -116,17 +116,19 @@ step "The fast path: 'offload' on the rule that translates on the way out"
 ip netns exec "$rtr" nft flush chain inet siit xlat4to6
 xlat_rule "$rtr" inet siit xlat4to6 counter xlat to "$PFX" offload
 xlat_list "$rtr" inet siit xlat4to6 | sed 's/^[[:space:]]*/  /'
-dd if=/dev/urandom of="$TMPD/www/big.bin" bs=1k count=2048 status=none
-ip netns exec "$c6" curl -sS --limit-rate 500K -o "$TMPD/big.bin" \
+# Larger than the client's receive buffer, so that the rate limit keeps
+# the connection open for seconds: look while it runs.
+dd if=/dev/urandom of="$TMPD/www/big.bin" bs=1k count=16384 status=none
+ip netns exec "$c6" curl -sS --limit-rate 2M -o "$TMPD/big.bin" \
 	"http://[${C4_ADDR6}]:8000/big.bin" &
 fetch=$!
-sleep 2
+busywait 6000 eval "ip netns exec $rtr conntrack -L 2>/dev/null | grep -q 'dport=8000.*OFFLOAD'"
+offloaded=$?
 show ip netns exec "$rtr" conntrack -L
-ip netns exec "$rtr" conntrack -L 2>/dev/null | grep -q 'dport=8000.*OFFLOAD'
-result "the running download is offloaded: its conntrack entry says [OFFLOAD]" $?
+result "the running download is offloaded: its conntrack entry says [OFFLOAD]" $offloaded
 wait $fetch
 cmp -s "$TMPD/www/big.bin" "$TMPD/big.bin"
-result "2 MB fetched through the fast path, identical to the original" $?
+result "16 MB fetched through the fast path, identical to the original" $?
 echo "Fast path counters (/proc/net/stat/nft_xlat):"
 ip netns exec "$rtr" grep -E '^(flow_add|flow_fast|4to6|6to4) ' /proc/net/stat/nft_xlat | sed 's/^/  /'
 
