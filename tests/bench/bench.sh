@@ -915,10 +915,55 @@ run_config() {
 }
 
 # perf_profiles: where the router's vCPU spends its time in each packet-rate
-# test of the translators (a separate pass after the rounds: perf's own
+# test of the translators and in a burst of new NAT64 sessions (a separate
+# pass after the rounds: perf's own
 # start-up would disturb the measurement).  Shares are of the busy samples:
 # the idle loop is left out.
-PERF_CONFIGS=${BENCH_PERF_CONFIGS:-xlat_in xlat_pre xlat_post xlat_nat64 jool_siit}
+PERF_CONFIGS=${BENCH_PERF_CONFIGS:-xlat_in xlat_pre xlat_post xlat_nat64 jool_siit xlat_nat64_scale jool_nat64_scale}
+
+# perf_report ID DATA: the profile's summary in $OUT/profile-ID.txt.
+perf_report() {
+	perf report -i "$2" --stdio -q --sort dso,sym 2>/dev/null |
+		awk -v id="$1" -v k="$(uname -r)" -v mods="$TMPD/modsyms" '
+		BEGIN { while ((getline l <mods) > 0) { split(l, f, " "); mod[f[1]] = f[2] } }
+		$1 ~ /%$/ {
+			p = $1; sub(/%/, "", p); dso = $2
+			sym = $4; for (i = 5; i <= NF; i++) sym = sym " " $i
+			if (sym in mod) dso = mod[sym]
+			if (sym ~ /halt|idle|poll_idle/) { idle += p; next }
+			busy += p; bydso[dso] += p; n++
+			line[n] = sprintf("%6.2f%%  %-20s %s", p, dso, sym); pct[n] = p
+		}
+		END {
+			printf "# %s on %s: perf record -e cpu-clock -C 1 (the router vCPU)\n", id, k
+			printf "# busy %.1f%% of the samples; shares below are of the busy samples\n", busy
+			printf "# by object:\n"
+			for (d in bydso) printf "%6.2f%%  %s\n", 100 * bydso[d] / busy, d | "sort -rn"
+			close("sort -rn")
+			printf "# top symbols:\n"
+			for (i = 1; i <= n && i <= 30; i++)
+				printf "%6.2f%%  %s\n", 100 * pct[i] / busy, substr(line[i], 9)
+		}' >"$OUT/profile-$1.txt"
+	log "profile of $1: $(sed -n '/^# top symbols/,$p' "$OUT/profile-$1.txt" | sed -n 2,4p | tr -s ' ' | tr '\n' ';')"
+}
+
+# perf_setup ID: profile one burst of new NAT64 sessions (as the setup
+# measurement opens them) on the configured topology.
+perf_setup() {
+	local pf=$TMPD/perf-$1.data perfpid
+	profile nat64 || return 1
+	# A window longer than the burst (about 1 s) once perf has started
+	# (seconds under TCG); the shares leave the idle samples out.
+	perf record -q -N -e cpu-clock -C 1 -o "$pf" -- sleep 8 &
+	perfpid=$!
+	busywait 5000 test -s "$pf"
+	sleep 0.5
+	PG_COUNT=30000 PG_SMIN=1024 PG_DPORT=10 pg_burst >/dev/null 2>&1
+	wait "$perfpid" 2>/dev/null
+	log "$1: profiled a burst of $BURST_RX new sessions in $((BURST_DT / 1000)) ms"
+	perf_report "$1" "$pf"
+}
+
 perf_profiles() {
 	local cfg tl t kind id prof pf
 	command -v perf >/dev/null || { log "perf not installed: no profiles"; return; }
@@ -931,34 +976,17 @@ perf_profiles() {
 		tl=tests_$cfg
 		for t in ${!tl}; do
 			IFS=: read -r kind id prof <<<"$t"
-			[ "$kind" = pps ] || continue
 			[ -z "$ONLY" ] || [[ $id =~ $ONLY ]] || continue
+			if [ "$kind" = scale ] && [[ $id == *-setup ]]; then
+				perf_setup "$id"
+				continue
+			fi
+			[ "$kind" = pps ] || continue
 			pf=$TMPD/perf-$id.data
 			PPS_DURING="perf record -q -N -e cpu-clock -C 1 -o $pf -- sleep $PPS_SECS" \
 				ROUND=perf RAW=/dev/null measure_pps "$id" "${cfg//_/-}" "$prof" \
 				>/dev/null 2>&1
-			perf report -i "$pf" --stdio -q --sort dso,sym 2>/dev/null |
-				awk -v id="$id" -v k="$(uname -r)" -v mods="$TMPD/modsyms" '
-				BEGIN { while ((getline l <mods) > 0) { split(l, f, " "); mod[f[1]] = f[2] } }
-				$1 ~ /%$/ {
-					p = $1; sub(/%/, "", p); dso = $2
-					sym = $4; for (i = 5; i <= NF; i++) sym = sym " " $i
-					if (sym in mod) dso = mod[sym]
-					if (sym ~ /halt|idle|poll_idle/) { idle += p; next }
-					busy += p; bydso[dso] += p; n++
-					line[n] = sprintf("%6.2f%%  %-20s %s", p, dso, sym); pct[n] = p
-				}
-				END {
-					printf "# %s on %s: perf record -e cpu-clock -C 1 (the router vCPU)\n", id, k
-					printf "# busy %.1f%% of the samples; shares below are of the busy samples\n", busy
-					printf "# by object:\n"
-					for (d in bydso) printf "%6.2f%%  %s\n", 100 * bydso[d] / busy, d | "sort -rn"
-					close("sort -rn")
-					printf "# top symbols:\n"
-					for (i = 1; i <= n && i <= 30; i++)
-						printf "%6.2f%%  %s\n", 100 * pct[i] / busy, substr(line[i], 9)
-				}' >"$OUT/profile-$id.txt"
-			log "profile of $id: $(sed -n '/^# top symbols/,$p' "$OUT/profile-$id.txt" | sed -n 2,4p | tr -s ' ' | tr '\n' ';')"
+			perf_report "$id" "$pf"
 		done
 		topo_down
 	done
