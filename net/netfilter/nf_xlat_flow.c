@@ -712,9 +712,9 @@ out:
  * @net: its netns
  * @offload: as given to nf_xlat_flow_get()
  *
- * The last rule with the offload option takes the hooks down, then frees
- * the flowtable: every flow is torn down, its conntrack entry back on the
- * slow path.  Also called from nf_tables' netns exit, before this
+ * The last rule with the offload option takes the hooks down, waits for
+ * the packets in them, then frees the flowtable: every flow is torn down,
+ * its conntrack entry back on the slow path.  Also called from nf_tables' netns exit, before this
  * module's pernet data is freed.
  */
 void nf_xlat_flow_put(struct net *net, bool offload)
@@ -725,6 +725,8 @@ void nf_xlat_flow_put(struct net *net, bool offload)
 	if (offload && !--xn->offload_users) {
 		nf_unregister_net_hooks(net, nf_xlat_flow_fast_ops,
 					ARRAY_SIZE(nf_xlat_flow_fast_ops));
+		/* Unregistering does not wait for the hooks' last packets. */
+		synchronize_net();
 		nf_flow_table_free(&xn->ft);
 	}
 	if (!--xn->users)
