@@ -20,6 +20,11 @@
  * TTL 1, too big, a stale route, FIN or RST) takes the slow path, which
  * answers it as it always does.
  *
+ * The other direction is translated by an xlat rule at ingress or
+ * prerouting before it looks like its tuple.  That rule looks it up with
+ * the addresses it is about to give the packet (nf_xlat_flow_input()), so
+ * a hit skips the second receive path as well as the rest.
+ *
  * What direction D becomes beyond the tuples -- its addresses in the other
  * family -- is kept in the entry's helper extension, added without a
  * helper to every entry a translator sees before it is confirmed.  The
@@ -75,13 +80,16 @@ struct nf_xlat_flow_data {
  * @users: xlat rules in the netns: the marking hooks are registered
  * @offload_users: xlat rules with the offload option: @ft and the fast
  *	path hooks exist
+ * @live: @ft while it is set up, for xlat rules (which run whether or not
+ *	the fast path hooks are registered)
  * @ft: the flowtable
  */
 struct nf_xlat_flow_net {
-	struct mutex		lock;	/* users, offload_users, setup */
-	unsigned int		users;
-	unsigned int		offload_users;
-	struct nf_flowtable	ft;
+	struct mutex			lock;	/* users, offload_users, setup */
+	unsigned int			users;
+	unsigned int			offload_users;
+	struct nf_flowtable __rcu	*live;
+	struct nf_flowtable		ft;
 };
 
 static unsigned int nf_xlat_flow_net_id __read_mostly;
@@ -520,6 +528,54 @@ static void nf_xlat_flow_xmit(struct sk_buff *skb, struct dst_entry *dst)
 	}
 }
 
+/**
+ * struct nf_xlat_flow_hit - a packet's flow
+ * @flow: the flow
+ * @other: the tuple of the opposite direction, whose addresses and ports
+ *	reversed are what the entry's NAT gives this one
+ * @dst: the route of the packet's direction
+ * @dir: the packet's direction
+ */
+struct nf_xlat_flow_hit {
+	struct flow_offload		*flow;
+	const struct flow_offload_tuple	*other;
+	struct dst_entry		*dst;
+	int				dir;
+};
+
+/* Look @tuple up.  A packet that ends its connection (FIN, RST) or finds
+ * its route stale tears the flow down and takes the slow path.
+ */
+static bool nf_xlat_flow_find(struct nf_flowtable *ft,
+			      struct flow_offload_tuple *tuple,
+			      const struct sk_buff *skb, unsigned int thoff,
+			      struct nf_xlat_flow_hit *hit)
+{
+	struct flow_offload_tuple_rhash *tuplehash;
+	const struct tcphdr *th;
+
+	tuplehash = flow_offload_lookup(ft, tuple);
+	if (!tuplehash)
+		return false;
+	hit->dir = tuplehash->tuple.dir;
+	hit->flow = container_of(tuplehash, struct flow_offload,
+				 tuplehash[hit->dir]);
+	hit->other = &hit->flow->tuplehash[!hit->dir].tuple;
+	hit->dst = tuplehash->tuple.dst_cache;
+
+	if (tuple->l4proto == IPPROTO_TCP) {
+		th = (const struct tcphdr *)(skb_network_header(skb) + thoff);
+		if (th->fin || th->rst)
+			goto teardown;
+	}
+	if (!dst_check(hit->dst, tuplehash->tuple.dst_cookie))
+		goto teardown;
+	return true;
+teardown:
+	flow_offload_teardown(hit->flow);
+	return false;
+}
+
 /* Prerouting, just before conntrack (and after defragmentation, whose
  * results are left to the slow path).
  */
@@ -528,53 +584,30 @@ static unsigned int nf_xlat_flow_hook(void *priv, struct sk_buff *skb,
 {
 	struct nf_xlat_flow_net *xn = net_generic(state->net,
 						  nf_xlat_flow_net_id);
-	struct flow_offload_tuple_rhash *tuplehash;
 	struct flow_offload_tuple tuple = {};
-	const struct flow_offload_tuple *other;
 	struct nf_xlat_pkt gso = {};
+	struct nf_xlat_flow_hit hit;
 	struct nf_conn_help *help;
-	struct flow_offload *flow;
-	struct dst_entry *dst;
 	unsigned int thoff;
 	const u8 pf = state->pf;
 	bool translate;
-	int dir, delta;
+	int delta;
 
 	if (!atomic_read(&xn->ft.rhashtable.nelems) ||
 	    skb->pkt_type != PACKET_HOST || skb_nfct(skb) ||
-	    nf_xlat_flow_parse(skb, pf, &tuple, &thoff))
+	    skb_sec_path(skb) || nf_xlat_flow_parse(skb, pf, &tuple, &thoff))
 		return NF_ACCEPT;
 	tuple.iifidx = state->in->ifindex;
-
-	tuplehash = flow_offload_lookup(&xn->ft, &tuple);
-	if (!tuplehash)
+	if (!nf_xlat_flow_find(&xn->ft, &tuple, skb, thoff, &hit))
 		return NF_ACCEPT;
-	dir = tuplehash->tuple.dir;
-	flow = container_of(tuplehash, struct flow_offload, tuplehash[dir]);
-	other = &flow->tuplehash[!dir].tuple;
-	dst = tuplehash->tuple.dst_cache;
 
-	if (tuple.l4proto == IPPROTO_TCP) {
-		const struct tcphdr *th = (const struct tcphdr *)
-					  (skb_network_header(skb) + thoff);
-
-		if (th->fin || th->rst) {
-			flow_offload_teardown(flow);
-			return NF_ACCEPT;
-		}
-	}
-	if (!dst_check(dst, tuplehash->tuple.dst_cookie)) {
-		flow_offload_teardown(flow);
-		return NF_ACCEPT;
-	}
-
-	translate = (dst->ops->family == AF_INET6) != (pf == NFPROTO_IPV6);
+	translate = (hit.dst->ops->family == AF_INET6) != (pf == NFPROTO_IPV6);
 	/* Its addresses; an extension can be hidden once its generation is
 	 * gone (a helper or timeout module unloaded).
 	 */
-	help = translate ? nfct_help(flow->ct) : NULL;
+	help = translate ? nfct_help(hit.flow->ct) : NULL;
 	if (translate && unlikely(!help)) {
-		flow_offload_teardown(flow);
+		flow_offload_teardown(hit.flow);
 		return NF_ACCEPT;
 	}
 	/* The IPv6 header is the longer one. */
@@ -582,7 +615,8 @@ static unsigned int nf_xlat_flow_hook(void *priv, struct sk_buff *skb,
 						       -NF_XLAT_HDELTA;
 	gso.l4 = tuple.l4proto == IPPROTO_TCP ? NF_XLAT_L4_TCP :
 						NF_XLAT_L4_UDP;
-	if (!nf_xlat_flow_fits(skb, pf, thoff, tuple.l4proto, delta, dst) ||
+	if (!nf_xlat_flow_fits(skb, pf, thoff, tuple.l4proto, delta,
+			       hit.dst) ||
 	    (translate && !nf_xlat_gso_ok(&gso, skb, pf == NFPROTO_IPV4)))
 		return NF_ACCEPT;
 
@@ -591,25 +625,137 @@ static unsigned int nf_xlat_flow_hook(void *priv, struct sk_buff *skb,
 					      sizeof(struct udphdr))))
 		goto drop;
 
-	flow_offload_refresh(&xn->ft, flow, false);
-	nf_ct_acct_update(flow->ct, dir, skb->len);
+	flow_offload_refresh(&xn->ft, hit.flow, false);
+	nf_ct_acct_update(hit.flow->ct, hit.dir, skb->len);
 
 	if (translate) {
 		if (nf_xlat_flow_translate(state->net, skb, pf, thoff,
-					   tuple.l4proto, other,
+					   tuple.l4proto, hit.other,
 					   (void *)help->data))
 			goto drop;
 		nf_xlat_stat_inc(state->net, pf == NFPROTO_IPV4 ?
 				 NF_XLAT_STAT_4TO6 : NF_XLAT_STAT_6TO4);
 	} else {
-		nf_xlat_flow_forward(skb, pf, thoff, tuple.l4proto, other);
+		nf_xlat_flow_forward(skb, pf, thoff, tuple.l4proto, hit.other);
 	}
 	nf_xlat_stat_inc(state->net, NF_XLAT_STAT_FLOW_FAST);
-	nf_xlat_flow_xmit(skb, dst);
+	nf_xlat_flow_xmit(skb, hit.dst);
 	return NF_STOLEN;
 drop:
 	nf_xlat_stat_inc(state->net, NF_XLAT_DROP_NOMEM);
 	return NF_DROP;
+}
+
+/**
+ * nf_xlat_flow_input() - the fast path of a packet an xlat rule is about
+ *	to translate at ingress or prerouting
+ * @xp: its translation, prepared
+ * @skb: the packet, not written to yet
+ * @to6: the direction of the translation
+ *
+ * The direction of a flow that arrives in the other family would be
+ * translated here, received again in the entry's family and found by the
+ * prerouting hook, which forwards it.  Looked up now, under the tuple
+ * the translation would give it, it is translated straight into what
+ * leaves the router (the entry's NAT applied, the TTL decremented) and
+ * transmitted: the new family's receive path is skipped too.  So are its
+ * prerouting chains ahead of conntrack, as the kernel's flowtable at
+ * ingress skips every chain; a flow in a conntrack zone other than the
+ * default one, which those chains choose, stays on the slow path.
+ *
+ * Return: NF_ACCEPT to go on with the slow path; NF_STOLEN when the packet
+ * was transmitted; NF_DROP when it could not be written.
+ */
+unsigned int nf_xlat_flow_input(struct nf_xlat_pkt *xp, struct sk_buff *skb,
+				bool to6)
+{
+	struct nf_xlat_flow_net *xn = net_generic(xp->net, nf_xlat_flow_net_id);
+	const u8 pf = to6 ? NFPROTO_IPV4 : NFPROTO_IPV6;
+	const unsigned int thoff = xp->l3len;
+	struct flow_offload_tuple tuple = {};
+	struct nf_xlat_flow_hit hit;
+	struct nf_flowtable *ft;
+	const __be16 *ports;
+	int err;
+
+	ft = rcu_dereference(xn->live);
+	if (!ft || !atomic_read(&ft->rhashtable.nelems) ||
+	    (xp->l4 != NF_XLAT_L4_TCP && xp->l4 != NF_XLAT_L4_UDP) ||
+	    thoff != (to6 ? sizeof(struct iphdr) : sizeof(struct ipv6hdr)) ||
+	    xp->frag || xp->split || xp->udp_csum ||
+	    skb->pkt_type != PACKET_HOST || skb_sec_path(skb))
+		return NF_ACCEPT;
+	/* Reassembled by the old family's defragmenter.  At ingress the
+	 * control block is not the old family's yet.
+	 */
+	if (xp->hook == NF_XLAT_HOOK_PREROUTING &&
+	    (to6 ? IPCB(skb)->frag_max_size : IP6CB(skb)->frag_max_size))
+		return NF_ACCEPT;
+	/* The NAT below would turn "no checksum" into a wrong one. */
+	if (xp->l4 == NF_XLAT_L4_UDP &&
+	    !*nf_xlat_flow_l4_check(skb, thoff, IPPROTO_UDP))
+		return NF_ACCEPT;
+
+	if (to6) {
+		tuple.src_v6 = xp->v6[0];
+		tuple.dst_v6 = xp->v6[1];
+		tuple.l3proto = NFPROTO_IPV6;
+	} else {
+		tuple.src_v4.s_addr = xp->v4[0];
+		tuple.dst_v4.s_addr = xp->v4[1];
+		tuple.l3proto = NFPROTO_IPV4;
+	}
+	ports = (const __be16 *)(skb_network_header(skb) + thoff);
+	tuple.src_port = ports[0];
+	tuple.dst_port = ports[1];
+	tuple.l4proto = xp->proto;
+	tuple.iifidx = skb->dev->ifindex;
+	if (!nf_xlat_flow_find(ft, &tuple, skb, thoff, &hit))
+		return NF_ACCEPT;
+
+	/* Only a direction the entry forwards without translation: the
+	 * other one would be translated back.
+	 */
+	if (hit.dst->ops->family != (to6 ? AF_INET6 : AF_INET) ||
+	    nf_ct_zone(hit.flow->ct)->id != NF_CT_DEFAULT_ZONE_ID ||
+	    !nf_xlat_flow_fits(skb, pf, thoff, xp->proto,
+			       to6 ? NF_XLAT_HDELTA : -NF_XLAT_HDELTA,
+			       hit.dst) ||
+	    !nf_xlat_gso_ok(xp, skb, to6))
+		return NF_ACCEPT;
+
+	if (skb_ensure_writable(skb, thoff + (xp->proto == IPPROTO_TCP ?
+					      sizeof(struct tcphdr) :
+					      sizeof(struct udphdr)))) {
+		nf_xlat_stat_inc(xp->net, NF_XLAT_DROP_NOMEM);
+		return NF_DROP;
+	}
+	nf_xlat_flow_nat_ports(skb, thoff, xp->proto, true, hit.other);
+	if (to6) {
+		xp->v6[0] = hit.other->dst_v6;
+		xp->v6[1] = hit.other->src_v6;
+	} else {
+		xp->v4[0] = hit.other->dst_v4.s_addr;
+		xp->v4[1] = hit.other->src_v4.s_addr;
+	}
+	xp->ttl--;
+	err = to6 ? nf_xlat_4to6_rewrite(xp, skb) :
+		    nf_xlat_6to4_rewrite(xp, skb);
+	if (err) {
+		nf_xlat_stat_inc(xp->net, err == -ENOMEM ?
+				 NF_XLAT_DROP_NOMEM : NF_XLAT_DROP_MALFORMED);
+		return NF_DROP;
+	}
+
+	flow_offload_refresh(ft, hit.flow, false);
+	nf_ct_acct_update(hit.flow->ct, hit.dir, skb->len);
+	nf_xlat_stat_inc(xp->net, to6 ? NF_XLAT_STAT_4TO6 : NF_XLAT_STAT_6TO4);
+	nf_xlat_stat_inc(xp->net, NF_XLAT_STAT_FLOW_FAST);
+	/* What the old family's receive path attached, before prerouting. */
+	skb_dst_drop(skb);
+	nf_reset_ct(skb);
+	nf_xlat_flow_xmit(skb, hit.dst);
+	return NF_STOLEN;
 }
 
 static const struct nf_hook_ops nf_xlat_flow_mark_ops[] = {
@@ -668,6 +814,7 @@ static int nf_xlat_flow_offload_get(struct net *net,
 		nf_flow_table_free(&xn->ft);
 		goto err;
 	}
+	rcu_assign_pointer(xn->live, &xn->ft);
 	return 0;
 err:
 	xn->offload_users--;
@@ -723,9 +870,12 @@ void nf_xlat_flow_put(struct net *net, bool offload)
 
 	mutex_lock(&xn->lock);
 	if (offload && !--xn->offload_users) {
+		RCU_INIT_POINTER(xn->live, NULL);
 		nf_unregister_net_hooks(net, nf_xlat_flow_fast_ops,
 					ARRAY_SIZE(nf_xlat_flow_fast_ops));
-		/* Unregistering does not wait for the hooks' last packets. */
+		/* Unregistering does not wait for the hooks' last packets,
+		 * nor does anything for the xlat rules' lookups.
+		 */
 		synchronize_net();
 		nf_flow_table_free(&xn->ft);
 	}

@@ -611,6 +611,7 @@ unsigned int nf_xlat_skb(const struct nf_xlat_cfg *cfg, bool to6,
 			 enum nf_xlat_hook hook)
 {
 	struct nf_xlat_pkt xp = { .cfg = cfg, .net = net, .hook = hook };
+	unsigned int verdict;
 	int err;
 
 	if (nf_xlat_guard_hit(skb)) {
@@ -627,6 +628,13 @@ unsigned int nf_xlat_skb(const struct nf_xlat_cfg *cfg, bool to6,
 		nf_xlat_flow_mark(skb);
 		if (nf_xlat_ct_confirm(skb) != NF_ACCEPT)
 			return NF_DROP;
+	}
+
+	/* The fast path of a flow whose packets arrive in this family. */
+	if (hook != NF_XLAT_HOOK_POSTROUTING) {
+		verdict = nf_xlat_flow_input(&xp, skb, to6);
+		if (verdict != NF_ACCEPT)
+			return verdict;
 	}
 
 	if (!nf_xlat_gso_ok(&xp, skb, to6) || (xp.split && skb_is_gso(skb)))

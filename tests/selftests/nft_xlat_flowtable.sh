@@ -50,21 +50,35 @@ offloaded() {
 }
 
 # The translator: a forward chain that counts what it sees, NAT66 to the
-# pool, the postrouting xlat with offload ($1 = "offload" or ""), the
-# ingress xlat back.
+# pool, the postrouting xlat with offload ($1 = "offload" or ""), the xlat
+# back at ingress (or, $2 = "prerouting", the pool's at IPv4 prerouting).
+# Prerouting chains at raw priority count what reaches the receive path
+# translated: pre6 the NAT64 answers, pre4 c6's SIIT packets.
 load_rules() {
-	local offload=$1
+	local offload=$1 in4=netdev
+	local in4_hook='type filter hook ingress device "r4" priority 0'
+	if [ "${2:-}" = prerouting ]; then
+		in4=ip
+		in4_hook='type filter hook prerouting priority -450'
+	fi
 	ip netns exec "$rtr" nft -f - <<-EOF || return 1
 	flush ruleset
 	table inet filter {
 		counter fwd6 { }
 		counter fwd4 { }
 		counter est { }
+		counter pre6 { }
+		counter pre4 { }
 		chain forward {
 			type filter hook forward priority filter; policy accept
 			meta nfproto ipv6 counter name fwd6
 			meta nfproto ipv4 counter name fwd4
 			ct state established counter name est
+		}
+		chain pre {
+			type filter hook prerouting priority raw; policy accept
+			iifname "r4" meta nfproto ipv6 counter name pre6
+			iifname "r6" meta nfproto ipv4 counter name pre4
 		}
 	}
 	table ip6 nat64 {
@@ -85,10 +99,10 @@ load_rules() {
 		}
 		chain x4 { }
 	}
-	table netdev in4 {
+	table $in4 in4 {
 		chain in {
-			type filter hook ingress device "r4" priority 0; policy accept
-			ip daddr $POOL4 jump x
+			$in4_hook; policy accept
+			iif "r4" ip daddr $POOL4 jump x
 		}
 		chain x { }
 	}
@@ -102,7 +116,7 @@ load_rules() {
 	EOF
 	xlat_rule "$rtr" ip6 nat64 x6 xlat from "$PFX" $offload &&
 	xlat_rule "$rtr" ip siit4 x4 xlat to "$PFX" $offload &&
-	xlat_rule "$rtr" netdev in4 x xlat to "$PFX" &&
+	xlat_rule "$rtr" "$in4" in4 x xlat to "$PFX" &&
 	xlat_rule "$rtr" netdev in6 x xlat from "$PFX"
 }
 
@@ -111,6 +125,7 @@ ip netns exec "$c4" socat TCP4-LISTEN:8080,reuseaddr,fork "SYSTEM:cat $TMPD/tx" 
 ip netns exec "$c4" socat -u TCP4-LISTEN:8081,reuseaddr,fork "SYSTEM:cat > $TMPD/up4" &
 ip netns exec "$c4" socat UDP4-RECVFROM:9000,reuseaddr,fork PIPE &
 ip netns exec "$c6" socat TCP6-LISTEN:8080,reuseaddr,fork "SYSTEM:cat $TMPD/tx" &
+ip netns exec "$c6" socat "UDP6-RECVFROM:9000,bind=[$C6_ADDR],reuseaddr,fork" PIPE &
 busywait 5000 listening "$c4" 8081 && busywait 5000 listening "$c6" 8080
 
 # down6 TAG: TCP download c4 -> c6 through NAT64, compared byte for byte.
@@ -141,6 +156,37 @@ udp_echo() {
 	    if i == pause:
 	        time.sleep(0.5)
 	print(ok)
+	EOF
+}
+
+# ttl_echo NS DST SRC SPORT COUNT: COUNT datagrams from NS to DST's echo
+# on port 9000, one at a time; prints how many came back intact and the
+# TTLs or hop limits they arrived with (both ends send with 64).
+ttl_echo() {
+	ip netns exec "$1" python3 - "${@:2}" <<-'EOF'
+	import os, socket, struct, sys
+	dst, src, sport, count = sys.argv[1:5]
+	v6 = ":" in dst
+	if v6:
+	    s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+	    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_RECVHOPLIMIT, 1)
+	else:
+	    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+	    s.setsockopt(socket.IPPROTO_IP, 12, 1)  # IP_RECVTTL
+	s.bind((src, int(sport)))
+	s.settimeout(1)
+	ok, ttls = 0, set()
+	for i in range(int(count)):
+	    data = os.urandom(200)
+	    s.sendto(data, (dst, 9000))
+	    try:
+	        back, anc, _, _ = s.recvmsg(2048, 64)
+	    except socket.timeout:
+	        continue
+	    ok += back == data
+	    for level, kind, val in anc:
+	        ttls.add(struct.unpack("i", val[:4])[0])
+	print(ok, ",".join(map(str, sorted(ttls))))
 	EOF
 }
 
@@ -224,6 +270,21 @@ if [ "$(stat flow_add)" -ge 1 ] && [ "$est" -lt 20 ] && [ "$fast" -gt 100 ]; the
 else
 	fail "fast path: flow_add=$(stat flow_add) est=$est fast=$fast"
 fi
+# c4's data arrives in IPv4: looked up at r4's ingress before the
+# translation, it never reaches IPv6 prerouting.
+pre=$(nft_counter "$rtr" inet filter pre6)
+if [ "$pre" -lt 20 ]; then
+	pass "fast path: NAT64 answers looked up before their translation: $pre of them reached IPv6 prerouting"
+else
+	fail "fast path: NAT64 answers: $pre reached IPv6 prerouting (fast $fast)"
+fi
+# The answers' hop limit: c4's TTL 64, decremented once.
+read -r ok ttls < <(ttl_echo "$c6" "$C4_ADDR6" "$C6_NAT" 7010 30)
+if [ "$ok" -ge 29 ] && [ "$ttls" = 63 ]; then
+	pass "fast path: NAT64 UDP answers arrive with hop limit 63 ($ok/30 intact)"
+else
+	fail "fast path: NAT64 UDP answers: $ok/30 intact, hop limits '$ttls'"
+fi
 
 # Upload c6 -> c4 and a UDP echo at once, entry by entry in conntrack -L.
 # The upload stays open 3 s after its data, for the listing.
@@ -269,6 +330,7 @@ fi
 
 # ---- SIIT 4 -> 6 at postrouting: an IPv4 entry, the fast path translating to IPv6
 est0=$(fwd est) fast0=$(stat flow_fast) t46=$(stat 4to6)
+pre0=$(nft_counter "$rtr" inet filter pre4)
 if timeout 120 ip netns exec "$c4" socat -u "TCP4:$C6_V4:8080" "OPEN:$TMPD/down-4,creat,trunc" &&
    cmp -s "$TMPD/tx" "$TMPD/down-4"; then
 	pass "fast path: SIIT (IPv4 entry) TCP download byte for byte"
@@ -280,6 +342,18 @@ if [ "$est" -lt 20 ] && [ "$fast" -gt 100 ] && [ "$(( $(stat 4to6) - t46 ))" -gt
 	pass "fast path: SIIT flow offloaded ($est established packets on the slow path, $fast fast)"
 else
 	fail "fast path: SIIT est=$est fast=$fast"
+fi
+pre=$(( $(nft_counter "$rtr" inet filter pre4) - pre0 ))
+if [ "$pre" -lt 20 ]; then
+	pass "fast path: c6's SIIT data looked up at r6's ingress before its translation: $pre packets reached IPv4 prerouting"
+else
+	fail "fast path: c6's SIIT data: $pre packets reached IPv4 prerouting (fast $fast)"
+fi
+read -r ok ttls < <(ttl_echo "$c4" "$C6_V4" "$C4_V4" 7011 30)
+if [ "$ok" -ge 29 ] && [ "$ttls" = 63 ]; then
+	pass "fast path: SIIT UDP answers translated 6 -> 4 arrive with TTL 63 ($ok/30 intact)"
+else
+	fail "fast path: SIIT UDP answers: $ok/30 intact, TTLs '$ttls'"
 fi
 
 # ---- SIIT with the reply direction translated at postrouting (the lab's
@@ -298,6 +372,26 @@ if [ "$(stat flow_add)" -gt "$a0" ] && [ "$est" -lt 20 ] && [ "$fast" -gt 100 ];
 else
 	fail "fast path: reply direction: flow_add $a0 -> $(stat flow_add), est=$est fast=$fast"
 fi
+
+# ---- NAT64 with the answers translated at IPv4 prerouting instead of
+# ingress: looked up there, they skip the requeue into IPv6.
+if load_rules offload prerouting; then
+	fast0=$(stat flow_fast)
+	if down6 pre; then
+		pass "fast path, xlat at prerouting: NAT64 TCP download byte for byte"
+	else
+		fail "fast path, xlat at prerouting: NAT64 TCP download differs"
+	fi
+	pre=$(nft_counter "$rtr" inet filter pre6) fast=$(( $(stat flow_fast) - fast0 ))
+	if [ "$pre" -lt 20 ] && [ "$fast" -gt 100 ]; then
+		pass "fast path, xlat at prerouting: answers looked up before their translation ($pre reached IPv6 prerouting, $fast fast)"
+	else
+		fail "fast path, xlat at prerouting: $pre answers reached IPv6 prerouting, fast $fast"
+	fi
+else
+	fail "loading the rules with the pool's xlat at prerouting"
+fi
+load_rules offload || fail "loading the rules with offload again"
 
 # ---- teardown: FIN
 sleep 1

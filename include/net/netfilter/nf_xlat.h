@@ -262,6 +262,8 @@ void nf_xlat_flow_put(struct net *net, bool offload);
 void nf_xlat_flow_mark(struct sk_buff *skb);
 void nf_xlat_flow_offload(const struct nf_xlat_pkt *xp, struct sk_buff *skb,
 			  struct dst_entry *dst, bool to6);
+unsigned int nf_xlat_flow_input(struct nf_xlat_pkt *xp, struct sk_buff *skb,
+				bool to6);
 
 /* nf_xlat_out.c APIs: */
 void nf_xlat_guard_init(void);
