@@ -43,6 +43,24 @@ wait
 line=$(scripts/static-checks.sh | tee /dev/stderr | tail -n 1)
 add_result static "$line"
 
+# sparse_check RELEASE: the module through sparse (C=2), where the root's
+# sparse is one the kernel's makefile accepts (it says so otherwise: sid's
+# is older than what 7.2 asks for).
+sparse_check() {
+	local r=$1 log=build/sparse-$1.log
+	scripts/kbuild.sh "$r" C=2 >"$log" 2>&1
+	if grep -q 'sparse is not available or not up to date' "$log"; then
+		echo "SKIP: sparse for $r: the root's sparse is too old for its kernel"
+		add_result "$r sparse" "0 passed, 0 failed, 1 skipped"
+	elif ! grep -q '^  CHECK ' "$log" || grep -E 'warning:|error:' "$log"; then
+		cat "$log"
+		add_result "$r sparse" "0 passed, 1 failed, 0 skipped"
+	else
+		echo "PASS: sparse (C=2) for $r without warnings"
+		add_result "$r sparse" "1 passed, 0 failed, 0 skipped"
+	fi
+}
+
 # Builds first, then the VMs one after the other.  CHECK_PARALLEL=1 runs
 # them side by side (the selftests spend much of their time waiting), at
 # the price of tighter timing for every test.
@@ -61,6 +79,7 @@ for r in $kernels; do
 		echo "PASS: W=1 build for $r ($(cat "build/$r/kernel-release")) without warnings"
 		add_result "$r build" "1 passed, 0 failed, 0 skipped"
 	fi
+	sparse_check "$r"
 	runs+=("$r")
 done
 

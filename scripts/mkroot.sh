@@ -22,12 +22,12 @@ root=$cache/roots/$release
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 
 # Kernel and headers of the release, its compiler (pulled in by the headers;
-# perl for the kernel-doc run of W=1 builds),
+# perl for the kernel-doc run of W=1 builds, sparse for C=2),
 # and what the tests and the lab run inside the guest.
 packages="linux-image-cloud-amd64 linux-headers-cloud-amd64 make gcc libc6-dev
 	kmod procps iproute2 iputils-ping ethtool nftables conntrack socat
 	tcpdump python3-scapy libmnl-dev pkg-config psmisc iperf3 netcat-openbsd
-	curl perl conntrackd"
+	curl perl sparse conntrackd"
 stamp_want=$(echo "v2 $packages" | sha256sum | cut -c1-16)
 
 mkdir -p "$cache/roots"
