@@ -123,6 +123,9 @@ load_rules() {
 dd if=/dev/urandom of="$TMPD/tx" bs=1k count="$SIZE_KB" status=none
 ip netns exec "$c4" socat TCP4-LISTEN:8080,reuseaddr,fork "SYSTEM:cat $TMPD/tx" &
 ip netns exec "$c4" socat -u TCP4-LISTEN:8081,reuseaddr,fork "SYSTEM:cat > $TMPD/up4" &
+# 8082: half of the file, a pause, the rest (a change under a download).
+printf 'head -c 1M %s; sleep 3; tail -c +1048577 %s\n' "$TMPD/tx" "$TMPD/tx" >"$TMPD/halves.sh"
+ip netns exec "$c4" socat TCP4-LISTEN:8082,reuseaddr,fork "SYSTEM:sh $TMPD/halves.sh" &
 ip netns exec "$c4" socat UDP4-RECVFROM:9000,reuseaddr,fork PIPE &
 ip netns exec "$c6" socat TCP6-LISTEN:8080,reuseaddr,fork "SYSTEM:cat $TMPD/tx" &
 ip netns exec "$c6" socat "UDP6-RECVFROM:9000,bind=[$C6_ADDR],reuseaddr,fork" PIPE &
@@ -473,6 +476,26 @@ else
 	fail "teardown: MTU change: offloaded $n1, upload $(cmp -s "$TMPD/tx" "$TMPD/up4" && echo ok || echo differs), packet too big +$too_big"
 fi
 ip -n "$rtr" link set r4 mtu 1500
+
+# The other way: r6's MTU lowered under an offloaded NAT64 download.  c4's
+# segments would no longer fit once translated; the lookup before the
+# translation leaves them to the slow path, whose "packet too big" reaches
+# c4 translated, and c4 sends smaller segments.
+t0=$(ptb)
+timeout 120 ip netns exec "$c6" socat -u "TCP6:[$C4_ADDR6]:8082,bind=[$C6_NAT]" \
+	"OPEN:$TMPD/down-mtu,creat,trunc" &
+down=$!
+sleep 1.5
+n1=$(offloaded -p tcp --dport 8082)
+ip -n "$rtr" link set r6 mtu 1300
+wait $down
+too_big=$(( $(ptb) - t0 ))
+if [ "$n1" = 1 ] && cmp -s "$TMPD/tx" "$TMPD/down-mtu" && [ "$too_big" -gt 0 ]; then
+	pass "teardown: MTU lowered under an offloaded download: $too_big too big packets answered, download byte for byte"
+else
+	fail "teardown: MTU change under a download: offloaded $n1, download $(cmp -s "$TMPD/tx" "$TMPD/down-mtu" && echo ok || echo differs), packet too big +$too_big"
+fi
+ip -n "$rtr" link set r6 mtu 1500
 
 # Route change: the cached route is stale, the flow leaves the fast path
 # and comes back with the new one.
