@@ -919,7 +919,7 @@ run_config() {
 # pass after the rounds: perf's own
 # start-up would disturb the measurement).  Shares are of the busy samples:
 # the idle loop is left out.
-PERF_CONFIGS=${BENCH_PERF_CONFIGS:-xlat_in xlat_pre xlat_post xlat_nat64 jool_siit xlat_nat64_scale jool_nat64_scale}
+PERF_CONFIGS=${BENCH_PERF_CONFIGS:-xlat_in xlat_pre xlat_post xlat_nat64 xlat_lab_ft xlat_nat64_ft jool_siit xlat_nat64_scale jool_nat64_scale}
 
 # perf_report ID DATA: the profile's summary in $OUT/profile-ID.txt.
 perf_report() {
