@@ -222,8 +222,8 @@ static void nf_xlat_flow_ct_tcp(struct nf_conn *ct)
  *
  * Only plain headers (no IPv4 options, no IPv6 extension headers, not a
  * fragment) of TCP once established and UDP once answered, forwarded (not
- * sent by this host, not received through IPsec), with the same device
- * for both directions.  An unanswered UDP entry stays on the slow path:
+ * sent by this host, not received through IPsec), in the default conntrack
+ * zone, with the same device for both directions.  An unanswered UDP entry stays on the slow path:
  * a flow torn down before it is idle (stale route, device down) gets its
  * entry's timeout cut by the flowtable's on 6.1 and 6.12, which leaves an
  * unanswered entry none: its mapping would be lost under traffic.
@@ -249,8 +249,12 @@ void nf_xlat_flow_offload(const struct nf_xlat_pkt *xp, struct sk_buff *skb,
 	    !skb->skb_iif || skb_sec_path(skb))
 		return;
 
+	/* An entry in another zone got it from a template, which keeps its
+	 * packets away from the fast path's hook: it would never be used.
+	 */
 	ct = nf_ct_get(skb, &ctinfo);
 	if (!ct || nf_ct_is_template(ct) || !nf_ct_is_confirmed(ct) ||
+	    nf_ct_zone(ct)->id != NF_CT_DEFAULT_ZONE_ID ||
 	    nf_ct_protonum(ct) != xp->proto ||
 	    !test_bit(IPS_SEEN_REPLY_BIT, &ct->status) ||
 	    test_bit(IPS_OFFLOAD_BIT, &ct->status))
@@ -678,8 +682,8 @@ drop:
  * leaves the router (the entry's NAT applied, the TTL decremented) and
  * transmitted: the new family's receive path is skipped too.  So are its
  * prerouting chains ahead of conntrack, as the kernel's flowtable at
- * ingress skips every chain; a flow in a conntrack zone other than the
- * default one, which those chains choose, stays on the slow path.
+ * ingress skips every chain; the conntrack zone those chains could choose
+ * is the default one for every flow (see nf_xlat_flow_offload()).
  *
  * Return: NF_ACCEPT to go on with the slow path; NF_STOLEN when the packet
  * was transmitted; NF_DROP when it could not be written.
@@ -735,7 +739,6 @@ unsigned int nf_xlat_flow_input(struct nf_xlat_pkt *xp, struct sk_buff *skb,
 	 * other one would be translated back.
 	 */
 	if (hit.dst->ops->family != (to6 ? AF_INET6 : AF_INET) ||
-	    nf_ct_zone(hit.flow->ct)->id != NF_CT_DEFAULT_ZONE_ID ||
 	    !nf_xlat_flow_fits(skb, pf, thoff, xp->proto,
 			       to6 ? NF_XLAT_HDELTA : -NF_XLAT_HDELTA,
 			       hit.dst) ||

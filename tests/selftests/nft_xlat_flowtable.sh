@@ -400,6 +400,32 @@ else
 fi
 load_rules offload || fail "loading the rules with offload again"
 
+# ---- a connection in a conntrack zone other than the default one is not
+# offloaded: its zone comes from a template, which keeps its packets off
+# the fast path, and its answers must reach the raw chain that sets it.
+ip netns exec "$rtr" nft -f - <<-EOF
+table inet zones {
+	chain raw {
+		type filter hook prerouting priority raw - 10; policy accept
+		iifname { "r6", "r4" } ct zone set 7
+	}
+}
+EOF
+a0=$(stat flow_add) pre0=$(nft_counter "$rtr" inet filter pre6)
+if down6 zone; then
+	pass "conntrack zone: NAT64 TCP download byte for byte"
+else
+	fail "conntrack zone: NAT64 TCP download differs"
+fi
+pre=$(( $(nft_counter "$rtr" inet filter pre6) - pre0 ))
+zoned=$(ip netns exec "$rtr" conntrack -L -f ipv6 -p tcp --dport 8080 2>/dev/null | grep -c "zone=7")
+if [ "$(stat flow_add)" = "$a0" ] && [ "$zoned" -ge 1 ] && [ "$pre" -gt 100 ]; then
+	pass "conntrack zone: the zone 7 session stayed on the slow path ($pre answers through IPv6 prerouting)"
+else
+	fail "conntrack zone: flow_add $a0 -> $(stat flow_add), zone 7 entries $zoned, answers through IPv6 prerouting $pre"
+fi
+ip netns exec "$rtr" nft delete table inet zones
+
 # ---- teardown: FIN
 sleep 1
 if [ "$(offloaded -p tcp --dport 8080)" = 0 ]; then
