@@ -223,10 +223,11 @@ static void nf_xlat_flow_ct_tcp(struct nf_conn *ct)
  * Only plain headers (no IPv4 options, no IPv6 extension headers, not a
  * fragment) of TCP once established and UDP once answered, forwarded (not
  * sent by this host, not received through IPsec), in the default conntrack
- * zone, with the same device for both directions.  An unanswered UDP entry stays on the slow path:
- * a flow torn down before it is idle (stale route, device down) gets its
- * entry's timeout cut by the flowtable's on 6.1 and 6.12, which leaves an
- * unanswered entry none: its mapping would be lost under traffic.
+ * zone, with the same device for both directions.  An unanswered UDP
+ * entry stays on the slow path: a flow torn down before it is idle (stale
+ * route, device down) gets its entry's timeout cut by the flowtable's on
+ * 6.1 and 6.12, which leaves an unanswered entry none: its mapping would
+ * be lost under traffic.
  */
 void nf_xlat_flow_offload(const struct nf_xlat_pkt *xp, struct sk_buff *skb,
 			  struct dst_entry *dst, bool to6)
@@ -879,9 +880,10 @@ out:
  * @net: its netns
  * @offload: as given to nf_xlat_flow_get()
  *
- * The last rule with the offload option takes the hooks down, waits for
- * the packets in them, then frees the flowtable: every flow is torn down,
- * its conntrack entry back on the slow path.  Also called from nf_tables' netns exit, before this
+ * The last rule with the offload option hides the flowtable from the
+ * xlat rules, takes the hooks down, waits for the packets in either, then
+ * frees the flowtable: every flow is torn down, its conntrack entry back
+ * on the slow path.  Also called from nf_tables' netns exit, before this
  * module's pernet data is freed.
  */
 void nf_xlat_flow_put(struct net *net, bool offload)
