@@ -85,7 +85,7 @@ struct nf_xlat_flow_data {
  * @ft: the flowtable
  */
 struct nf_xlat_flow_net {
-	struct mutex			lock;	/* users, offload_users, setup */
+	struct mutex			lock;	/* the users counts, setup */
 	unsigned int			users;
 	unsigned int			offload_users;
 	struct nf_flowtable __rcu	*live;
