@@ -506,7 +506,10 @@ ip -n "$rtr" link set r4 mtu 1500
 # The other way: r6's MTU lowered under an offloaded NAT64 download.  c4's
 # segments would no longer fit once translated; the lookup before the
 # translation leaves them to the slow path, whose "packet too big" reaches
-# c4 translated, and c4 sends smaller segments.
+# c4 translated, and c4 sends smaller segments.  c6 forgets the path MTU
+# the upload's check taught it: on 6.1 it would advertise an MSS that
+# fits the lowered MTU already.
+ip -n "$c6" -6 route flush cache
 t0=$(ptb)
 timeout 120 ip netns exec "$c6" socat -u "TCP6:[$C4_ADDR6]:8082,bind=[$C6_NAT]" \
 	"OPEN:$TMPD/down-mtu,creat,trunc" &
