@@ -83,11 +83,24 @@ for r in $kernels; do
 	runs+=("$r")
 done
 
-vm_run() {	# release: the selftests in its VM, output in build/check-RELEASE.log
-	local r=$1
-	scripts/vm.sh -k "$r" -t "${VM_TIMEOUT:-$([ "$r" = debug ] && echo 5400 || echo 2700)}" \
-		-- tests/run.sh ${TESTS:-} >"build/check-$r.log" 2>&1
-	echo $? >"build/check-$r.rc"
+# vm_run RELEASE: the selftests in its VM, output in build/check-RELEASE.log.
+# A guest that died before it started them (QEMU or virtiofsd that did not
+# come up, a boot that failed under TCG) is booted once more: that says
+# nothing of the module.  The first log is kept and named in the summary.
+vm_run() {
+	local r=$1 rc try
+	rm -f "build/check-$r.boot-failure.log"
+	for try in 1 2; do
+		scripts/vm.sh -k "$r" -t "${VM_TIMEOUT:-$([ "$r" = debug ] && echo 5400 || echo 2700)}" \
+			-- tests/run.sh ${TESTS:-} >"build/check-$r.log" 2>&1
+		rc=$?
+		echo "$rc" >"build/check-$r.rc"
+		if [ "$try" = 2 ] || [ "$rc" != 125 ] ||
+		   [ -e "build/vm-runs/last-$r/output" ]; then
+			break
+		fi
+		mv "build/check-$r.log" "build/check-$r.boot-failure.log"
+	done
 }
 
 if [ "${CHECK_PARALLEL:-0}" = 1 ]; then
@@ -115,6 +128,18 @@ done
 echo "# ==== summary ($(( $(date +%s) - start ))s)"
 for s in "${summary[@]}"; do
 	echo "# $s"
+done
+# The end of a failed or retried VM run's log, where a reader of the last
+# lines sees it: what vm.sh said of the guest.
+for r in "${runs[@]}"; do
+	if [ -f "build/check-$r.boot-failure.log" ]; then
+		echo "# ---- $r: the first VM died before the tests started, booted again; it said:"
+		tail -n 15 "build/check-$r.boot-failure.log" | sed 's/^/#   /'
+	fi
+	if [ "$(cat "build/check-$r.rc")" != 0 ]; then
+		echo "# ---- $r: the VM run exited with $(cat "build/check-$r.rc"); its last lines:"
+		tail -n 25 "build/check-$r.log" | sed 's/^/#   /'
+	fi
 done
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]

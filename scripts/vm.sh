@@ -100,10 +100,15 @@ share() {	# tag dir
 }
 share root "$root"
 share src "$top"
-for _ in $(seq 50); do
+for _ in $(seq 300); do
 	[ -S "$run/root.sock" ] && [ -S "$run/src.sock" ] && break
 	sleep 0.1
 done
+if [ ! -S "$run/root.sock" ] || [ ! -S "$run/src.sock" ]; then
+	echo "vm: virtiofsd did not come up in 30 s:" >&2
+	cat "$run"/virtiofsd-*.log >&2
+	exit 125
+fi
 
 append="console=ttyS0 root=root rootfstype=virtiofs rw init=/sbin/nft-xlat-init"
 [ ${#initrd[@]} -gt 0 ] && append="console=ttyS0 rdinit=/init"
