@@ -5,7 +5,8 @@
 # in the manner of the kernel's nft_flowtable.sh: transfers complete byte
 # for byte while the forward chain stops seeing the flow, the conntrack
 # entry says [OFFLOAD], and every way a flow must leave the fast path does
-# (FIN, conntrack -D, MTU change, device down, rule removal, netns exit).
+# (FIN, conntrack -D, MTU change, device down, rule removal, module
+# unload, netns exit).
 # A plain "flow add @ft" of the kernel's flowtable never sends a
 # translated flow out untranslated.
 #
@@ -575,10 +576,41 @@ else
 	fail "teardown: rule removal: offloaded before $n1, after $n2"
 fi
 
+# Module unload under traffic: the ruleset goes (the flowtable with its
+# last offload rule), nft_xlat is unloaded while the flow keeps sending,
+# then loaded again with the rules: the same session is translated and
+# offloaded again (the counters start from 0 with the new module) and a
+# new one works.
+load_rules offload >/dev/null 2>&1
+udpflow 7005 12 > /dev/null &
+flow=$!
+sleep 2
+n1=$(offloaded -p udp --sport 7005)
+ip netns exec "$rtr" nft flush ruleset
+unload=refused
+unused() { [ "$(cat /sys/module/nft_xlat/refcnt)" = 0 ]; }
+if busywait 10000 unused && rmmod nft_xlat 2>"$TMPD/err"; then
+	unload=done
+	sleep 1
+	insmod "$BUILD/nft_xlat.ko" || unload="done, insmod failed"
+	load_rules offload >/dev/null 2>&1 || unload="$unload, rules refused"
+fi
+sleep 3
+n2=$(offloaded -p udp --sport 7005)
+fast=$(stat flow_fast)
+wait $flow
+echoed=$(udp_echo "$C6_NAT" 7006 20 200)
+if [ "$unload" = done ] && [ "$n1" = 1 ] && [ "$n2" = 1 ] &&
+   [ "${fast:-0}" -gt 0 ] && [ "$echoed" = 20 ]; then
+	pass "teardown: nft_xlat unloaded under an offloaded flow and loaded again: offloaded again ($fast packets on the fast path), new flow 20/20"
+else
+	fail "teardown: module unload: $unload $(cat "$TMPD/err"), offloaded before $n1, after $n2, fast ${fast:-none}, new flow $echoed/20"
+fi
+
 # Netns exit under traffic: the translator's netns goes away while flows
 # are offloaded (the harness checks the kernel log for warnings and leaks).
 load_rules offload >/dev/null 2>&1
-udpflow 7004 4 > /dev/null &
+udpflow 7004 4 >/dev/null 2>&1 &
 flow=$!
 sleep 2
 n1=$(offloaded)
