@@ -5,8 +5,8 @@
 # in the manner of the kernel's nft_flowtable.sh: transfers complete byte
 # for byte while the forward chain stops seeing the flow, the conntrack
 # entry says [OFFLOAD], and every way a flow must leave the fast path does
-# (FIN, conntrack -D, MTU change, device down, rule removal, module
-# unload, netns exit).
+# (FIN, conntrack -D, MTU or route change, device down, rule removal,
+# module unload, netns exit), and a neighbour change does not need to.
 # A plain "flow add @ft" of the kernel's flowtable never sends a
 # translated flow out untranslated.
 #
@@ -543,6 +543,28 @@ else
 	fail "teardown: route change: flow_add $a0 -> $a1, answers $(cat "$TMPD/f5")"
 fi
 
+# Neighbour change: c4 takes another MAC address and rtr learns it (as
+# from a gratuitous ARP).  The fast path resolves the next hop for every
+# packet, as the neighbour layer does for the slow path: the offloaded
+# flow follows the new address without leaving the fast path.
+udpflow 7006 6 > "$TMPD/f6" &
+flow=$!
+sleep 2
+n1=$(offloaded -p udp --sport 7006)
+f0=$(stat flow_fast)
+mac=02:00:00:00:04:02
+ip -n "$c4" link set c4-r address $mac
+ip -n "$rtr" neigh replace "$C4_V4" lladdr $mac dev r4 nud reachable
+sleep 2
+n2=$(offloaded -p udp --sport 7006)
+f1=$(stat flow_fast)
+wait $flow
+if [ "$n1" = 1 ] && [ "$n2" = 1 ] && [ "$f1" -gt "$f0" ] && most "$TMPD/f6"; then
+	pass "teardown: neighbour change: the offloaded flow follows c4's new MAC address (answers/sent: $(cat "$TMPD/f6"), $((f1 - f0)) packets on the fast path meanwhile)"
+else
+	fail "teardown: neighbour change: offloaded before $n1, after $n2, fast path $f0 -> $f1, answers $(cat "$TMPD/f6")"
+fi
+
 # Device down: its flows go.
 udpflow 7002 3 > /dev/null &
 flow=$!
@@ -582,10 +604,10 @@ fi
 # offloaded again (the counters start from 0 with the new module) and a
 # new one works.
 load_rules offload >/dev/null 2>&1
-udpflow 7005 12 > /dev/null &
+udpflow 7008 12 > /dev/null &
 flow=$!
 sleep 2
-n1=$(offloaded -p udp --sport 7005)
+n1=$(offloaded -p udp --sport 7008)
 ip netns exec "$rtr" nft flush ruleset
 unload=refused
 unused() { [ "$(cat /sys/module/nft_xlat/refcnt)" = 0 ]; }
@@ -596,10 +618,10 @@ if busywait 10000 unused && rmmod nft_xlat 2>"$TMPD/err"; then
 	load_rules offload >/dev/null 2>&1 || unload="$unload, rules refused"
 fi
 sleep 3
-n2=$(offloaded -p udp --sport 7005)
+n2=$(offloaded -p udp --sport 7008)
 fast=$(stat flow_fast)
 wait $flow
-echoed=$(udp_echo "$C6_NAT" 7006 20 200)
+echoed=$(udp_echo "$C6_NAT" 7009 20 200)
 if [ "$unload" = done ] && [ "$n1" = 1 ] && [ "$n2" = 1 ] &&
    [ "${fast:-0}" -gt 0 ] && [ "$echoed" = 20 ]; then
 	pass "teardown: nft_xlat unloaded under an offloaded flow and loaded again: offloaded again ($fast packets on the fast path), new flow 20/20"
