@@ -248,14 +248,16 @@ void nf_xlat_mac_move(struct sk_buff *skb, unsigned int mac_len, int delta)
  * nf_xlat_meta_reset() - forget what belonged to the old family
  * @skb: the translated packet
  *
- * The flow hash covered the old addresses, the control block holds
- * IPCB/IP6CB of the old family and a delivery time would be misread on
- * the new path (a stale tstamp makes fq drop the packet).  skb->mark is
- * kept: it is the user's and survives translation.
+ * The control block holds IPCB/IP6CB of the old family and a delivery
+ * time would be misread on the new path (a stale tstamp makes fq drop the
+ * packet).  skb->mark is kept: it is the user's and survives translation.
+ * So is the flow hash, as under NAT: it was computed on the old headers,
+ * but what steers by it (RPS, XPS, fq, multipath routing) only needs one
+ * value per flow, and a cleared hash costs a flow dissection per packet
+ * at the next receive or queue selection.
  */
 void nf_xlat_meta_reset(struct sk_buff *skb)
 {
-	skb_clear_hash(skb);
 	memset(skb->cb, 0, sizeof(skb->cb));
 	skb_clear_delivery_time(skb);
 	skb_clear_tstamp(skb);

@@ -436,24 +436,6 @@ static void nf_xlat_flow_forward(struct sk_buff *skb, u8 pf,
 		*check = CSUM_MANGLED_0;
 }
 
-/* Translate in place.  The packet keeps the hash it arrived with, as under
- * NAT: what steers by it (RPS, XPS, fq) only needs one per flow, and the
- * cleared hash would cost a flow dissection per packet on the way out.
- */
-static int nf_xlat_flow_rewrite(struct nf_xlat_pkt *xp, struct sk_buff *skb,
-				bool to6)
-{
-	bool sw = skb->sw_hash, l4 = skb->l4_hash;
-	u32 hash = skb->hash;
-	int err;
-
-	err = to6 ? nf_xlat_4to6_rewrite(xp, skb) :
-		    nf_xlat_6to4_rewrite(xp, skb);
-	if (!err && hash)
-		__skb_set_hash(skb, hash, sw, l4);
-	return err;
-}
-
 /* Direction D: the ports of the entry's NAT, then the translation with the
  * addresses saved in the entry.
  */
@@ -482,7 +464,7 @@ static int nf_xlat_flow_translate(struct net *net, struct sk_buff *skb,
 		xp.ttl = iph->ttl - 1;
 		xp.df = iph->frag_off & htons(IP_DF);
 		memcpy(xp.v6, data->v6, sizeof(xp.v6));
-		return nf_xlat_flow_rewrite(&xp, skb, true);
+		return nf_xlat_4to6_rewrite(&xp, skb);
 	}
 	ip6h = ipv6_hdr(skb);
 	xp.len = sizeof(*ip6h) + ntohs(ip6h->payload_len);
@@ -491,7 +473,7 @@ static int nf_xlat_flow_translate(struct net *net, struct sk_buff *skb,
 	xp.ttl = ip6h->hop_limit - 1;
 	memcpy(xp.v4, data->v4, sizeof(xp.v4));
 	xp.df = nf_xlat_6to4_df(&xp, skb);
-	return nf_xlat_flow_rewrite(&xp, skb, false);
+	return nf_xlat_6to4_rewrite(&xp, skb);
 }
 
 /* Can the packet take the fast path as it is?  Not if the slow path has
@@ -761,7 +743,8 @@ unsigned int nf_xlat_flow_input(struct nf_xlat_pkt *xp, struct sk_buff *skb,
 		xp->v4[1] = hit.other->src_v4.s_addr;
 	}
 	xp->ttl--;
-	err = nf_xlat_flow_rewrite(xp, skb, to6);
+	err = to6 ? nf_xlat_4to6_rewrite(xp, skb) :
+		    nf_xlat_6to4_rewrite(xp, skb);
 	if (err) {
 		nf_xlat_stat_inc(xp->net, err == -ENOMEM ?
 				 NF_XLAT_DROP_NOMEM : NF_XLAT_DROP_MALFORMED);
