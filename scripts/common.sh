@@ -24,6 +24,8 @@ root_of() {
 }
 
 # host_setup: the packages this machine needs to build roots and run VMs.
+# Its callers' standard output is often captured (root=$(mkroot.sh ...)), so
+# everything it says goes to standard error.
 host_setup() {
 	local need=() p
 	for p in qemu-system-x86 debootstrap ca-certificates xz-utils zstd \
@@ -32,10 +34,16 @@ host_setup() {
 			grep -q "ok installed" || need+=("$p")
 	done
 	[ ${#need[@]} -eq 0 ] && return 0
-	echo "# installing host packages: ${need[*]}"
-	apt-get -o Acquire::Check-Valid-Until=false update -qq >/dev/null &&
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-		--no-install-recommends "${need[@]}" >/dev/null
+	local log
+	log=$(nft_xlat_cache)/host-setup.log
+	mkdir -p "${log%/*}"
+	echo "# installing host packages: ${need[*]} (log: $log)" >&2
+	{ apt-get -o Acquire::Check-Valid-Until=false update &&
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y \
+		--no-install-recommends "${need[@]}"; } >"$log" 2>&1 || {
+		tail -n 20 "$log" >&2
+		return 1
+	}
 }
 
 nft_xlat_cache() {
