@@ -4,7 +4,8 @@
 # Shared helpers of the nft_xlat selftests, in the manner of the kernel's
 # tools/testing/selftests/net/lib.sh: namespaces with unique names, cleanup
 # on exit, ksft exit codes, one PASS:/FAIL:/SKIP: line per check.
-# shellcheck disable=SC2034	# variables used by the sourcing scripts
+# shellcheck disable=SC2034,SC2154	# variables used by the sourcing scripts;
+#                                      c6, rtr, c4...: set by setup_ns (eval)
 
 ksft_pass=0
 ksft_fail=1

@@ -612,7 +612,7 @@ ip netns exec "$rtr" nft flush ruleset
 unload=refused
 unused() { [ "$(cat /sys/module/nft_xlat/refcnt)" = 0 ]; }
 if busywait 10000 unused && rmmod nft_xlat 2>"$TMPD/err"; then
-	unload=done
+	unload="done"
 	sleep 1
 	insmod "$BUILD/nft_xlat.ko" || unload="done, insmod failed"
 	load_rules offload >/dev/null 2>&1 || unload="$unload, rules refused"
@@ -622,7 +622,7 @@ n2=$(offloaded -p udp --sport 7008)
 fast=$(stat flow_fast)
 wait $flow
 echoed=$(udp_echo "$C6_NAT" 7009 20 200)
-if [ "$unload" = done ] && [ "$n1" = 1 ] && [ "$n2" = 1 ] &&
+if [ "$unload" = "done" ] && [ "$n1" = 1 ] && [ "$n2" = 1 ] &&
    [ "${fast:-0}" -gt 0 ] && [ "$echoed" = 20 ]; then
 	pass "teardown: nft_xlat unloaded under an offloaded flow and loaded again: offloaded again ($fast packets on the fast path), new flow 20/20"
 else

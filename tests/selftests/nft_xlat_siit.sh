@@ -122,8 +122,7 @@ csum_errors() {	# sum of the receivers' checksum error counters
 # 84-byte IPv4 ping is a 104-byte IPv6 one.
 test_ping() {
 	local before after
-	# shellcheck disable=SC2046
-	before=($("counters_$1"))
+	read -ra before < <("counters_$1")
 	if ip netns exec "$c6" ping -q -c 3 -i 0.2 -W 2 "$C4_ADDR6" >/dev/null; then
 		pass "$1: ping c6 -> c4 through xlat"
 	else
@@ -134,8 +133,7 @@ test_ping() {
 	else
 		fail "$1: ping c4 -> c6 through xlat"
 	fi
-	# shellcheck disable=SC2046
-	after=($("counters_$1"))
+	read -ra after < <("counters_$1")
 	local d6p=$((after[0] - before[0])) d6b=$((after[1] - before[1]))
 	local d4p=$((after[2] - before[2])) d4b=$((after[3] - before[3]))
 	if [ "$d6p $d6b $d4p $d4b" = "6 624 6 504" ]; then
