@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# nft_xlat: everything runs in Debian roots and QEMU guests (scripts/), never
+# nft_xlat: everything runs in Debian roots and QEMU guests (tests/rig/), never
 # in the kernel of the machine that runs make.
 #
 #   make [KERNEL=7.2|6.12|6.1|debug]   build nft_xlat.ko and nft-xlat-rule
@@ -14,30 +14,30 @@
 #   make clean
 
 KERNEL ?= 7.2
-release = $(shell bash -c '. scripts/common.sh && release_of $(KERNEL)')
+release = $(shell bash -c '. tests/rig/common.sh && release_of $(KERNEL)')
 
 all: module
 
 module:
-	scripts/kbuild.sh $(release)
+	tests/rig/kbuild.sh $(release)
 
 check:
-	scripts/check.sh
+	tests/rig/check.sh
 
 check-debug:
-	KERNELS=debug scripts/check.sh
+	KERNELS=debug tests/rig/check.sh
 
 lab: module
-	scripts/vm.sh -k $(release) -t 900 -- tests/lab/lab.sh
+	tests/rig/vm.sh -k $(release) -t 900 -- tests/lab/lab.sh
 
 shell: module
-	scripts/vm.sh -k $(release) -s
+	tests/rig/vm.sh -k $(release) -s
 
 vm-run: module
-	scripts/vm.sh -k $(release) -- bash -c '$(CMD)'
+	tests/rig/vm.sh -k $(release) -- bash -c '$(CMD)'
 
 bench:
-	BENCH_COMMAND='make bench' scripts/bench.sh
+	BENCH_COMMAND='make bench' tests/rig/bench.sh
 
 clean:
 	rm -rf build

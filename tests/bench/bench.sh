@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# bench.sh OUTDIR - the guest side of "make bench" (scripts/bench.sh boots
+# bench.sh OUTDIR - the guest side of "make bench" (tests/rig/bench.sh boots
 # the lab VM and runs this in it).  Measures, in interleaved rounds, the
 # packet rate and TCP throughput of a router namespace doing plain
 # forwarding (with and without conntrack, masquerade, the flowtable),
@@ -429,7 +429,7 @@ if grep -q '^nft_xlat ' /proc/modules; then
 	# Probe nft once, in this shell, so every xlat_rule reuses the answer.
 	xlat_nft_probe >/dev/null
 fi
-# Why nft_xlat is absent: scripts/bench.sh writes it into host.env.
+# Why nft_xlat is absent: tests/rig/bench.sh writes it into host.env.
 XLAT_SKIP=$(sed -n "s/^xlat_skip=//p" "$OUT/host.env" 2>/dev/null)
 XLAT_SKIP=$(eval "echo ${XLAT_SKIP:-}" 2>/dev/null)
 need_xlat() {
@@ -557,17 +557,17 @@ cfg_xlat_lab() {
 # IPv4 address; a static BIB entry gives the 4->6 packet rate a session).
 tests_jool_siit="pps:jool-siit-64:siit64 pps:jool-siit-46:siit46 tcp:jool-siit:siit64"
 cfg_jool_siit() {
-	command -v jool_siit >/dev/null || { SKIP_WHY="jool-tools not installed (scripts/bench-setup.sh)"; return 1; }
+	command -v jool_siit >/dev/null || { SKIP_WHY="jool-tools not installed (tests/rig/bench-setup.sh)"; return 1; }
 	[ -d /sys/module/jool_siit ] || modprobe jool_siit ||
-		{ SKIP_WHY="jool_siit.ko missing for $(uname -r) (scripts/bench-setup.sh)"; return 1; }
+		{ SKIP_WHY="jool_siit.ko missing for $(uname -r) (tests/rig/bench-setup.sh)"; return 1; }
 	nsx "$rtr" jool_siit instance add bench --netfilter --pool6 "$PFX"
 }
 
 tests_jool_nat64="pps:jool-nat64-64:nat64 pps:jool-nat64-46:nat46 tcp:jool-nat64:nat64"
 cfg_jool_nat64() {
-	command -v jool >/dev/null || { SKIP_WHY="jool-tools not installed (scripts/bench-setup.sh)"; return 1; }
+	command -v jool >/dev/null || { SKIP_WHY="jool-tools not installed (tests/rig/bench-setup.sh)"; return 1; }
 	[ -d /sys/module/jool ] || modprobe jool ||
-		{ SKIP_WHY="jool.ko missing for $(uname -r) (scripts/bench-setup.sh)"; return 1; }
+		{ SKIP_WHY="jool.ko missing for $(uname -r) (tests/rig/bench-setup.sh)"; return 1; }
 	nsx "$rtr" sh -ec "
 	jool instance add bench --netfilter --pool6 '$PFX'
 	for p in --tcp --udp --icmp; do
@@ -581,7 +581,7 @@ cfg_jool_nat64() {
 # masquerade) from that pool to the router's address: its usual setup.
 tests_tayga="pps:tayga-64:nat64 tcp:tayga:nat64"
 cfg_tayga() {
-	command -v tayga >/dev/null || { SKIP_WHY="tayga not installed (scripts/bench-setup.sh)"; return 1; }
+	command -v tayga >/dev/null || { SKIP_WHY="tayga not installed (tests/rig/bench-setup.sh)"; return 1; }
 	[ -c /dev/net/tun ] || modprobe tun || { SKIP_WHY="no tun module"; return 1; }
 	mkdir -p "$TMPD/tayga"
 	cat >"$TMPD/tayga.conf" <<-EOF

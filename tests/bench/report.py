@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """report.py OUTDIR - turn a benchmark run (raw.csv, meta.env, host.env,
 skipped.txt, profile-*.txt written by tests/bench/bench.sh and
-scripts/bench.sh) into results.md and gnuplot plots, in OUTDIR.
+tests/rig/bench.sh) into results.md and gnuplot plots, in OUTDIR.
 
 Every figure is the median over the rounds with its min-max range.  Ratios
 are computed per round (a case against its baseline measured in the same

@@ -19,7 +19,7 @@
 #    conntrack, deletes the translator's netns and then all three, and
 #    recreates them; after each, pings must go through again;
 #  - unloads nft_xlat once no rule uses it (and not before) and loads it
-#    again the way tests/vm/guest-init.sh does.
+#    again the way tests/rig/guest-init.sh does.
 # Then, with nf_conntrack_max at LIFECYCLE_CT_MAX (64) and the post4
 # pairing: the table fills with established TCP connections, new flows are
 # refused and counted ("drop" in conntrack -S), an established flow keeps
@@ -72,7 +72,7 @@ if ! refcnt_is 0 30000; then
 	fail "nft_xlat refcnt $(cat "$REFCNT") at the start, with no rules of this test"
 fi
 
-# The guest (tests/vm/guest-init.sh) keeps one netfilter hook of each
+# The guest (tests/rig/guest-init.sh) keeps one netfilter hook of each
 # kind registered in a netns of its own, so deleting rulesets and
 # namespaces under load does not flip static keys: under TCG a flip while
 # another vCPU runs the patched code can end in "Oops: int3".

@@ -903,7 +903,7 @@ ha_test() {
 }
 
 if ! command -v conntrackd >/dev/null; then
-	skip "conntrackd failover: conntrackd is not installed (scripts/mkroot.sh installs it)"
+	skip "conntrackd failover: conntrackd is not installed (tests/rig/mkroot.sh installs it)"
 elif ! ip -n "$rtr" link add brprobe type bridge 2>/dev/null; then
 	skip "conntrackd failover: the kernel has no bridge support (the debug kernel's minimal config)"
 elif ip -n "$rtr" link del brprobe && ! ha_test; then

@@ -6,22 +6,22 @@
 # with, and with W=1.  Sources are copied to build/RELEASE/ (one tree per
 # kernel: Kbuild writes its objects next to the sources) and the module and
 # the nft-xlat-rule tool end up there.  "debug" builds against the debug
-# kernel's build tree (scripts/debug-kernel.sh, built on first use) in the
+# kernel's build tree (tests/rig/debug-kernel.sh, built on first use) in the
 # sid root.
 set -euo pipefail
 
 release=${1:?usage: kbuild.sh sid|trixie|bookworm|debug [ARGS]}
 shift
-top=$(cd "$(dirname "$0")/.." && pwd)
-# shellcheck source=scripts/common.sh
-source "$top/scripts/common.sh"
-root=$("$top/scripts/mkroot.sh" "$(root_of "$release")")
+top=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tests/rig/common.sh
+source "$top/tests/rig/common.sh"
+root=$("$top/tests/rig/mkroot.sh" "$(root_of "$release")")
 out=$top/build/$release
 mnt=$root/mnt/nft-xlat
 kmnt=
 if [ "$release" = debug ]; then
 	# The debug tree is used at the path it was built at in the root.
-	tree=$("$top/scripts/debug-kernel.sh" | sed -n 2p)
+	tree=$("$top/tests/rig/debug-kernel.sh" | sed -n 2p)
 	kver=$(cat "$tree/include/config/kernel.release")
 	kbase=$(nft_xlat_cache)/debug-kernel
 	kmnt=$root/mnt/nft-xlat-kernel

@@ -12,10 +12,10 @@
 #   CHECK_PARALLEL=1                the VMs side by side (faster, tighter timing)
 set -uo pipefail
 
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
-# shellcheck source=scripts/common.sh
-source scripts/common.sh
+# shellcheck source=tests/rig/common.sh
+source tests/rig/common.sh
 
 kernels=$(for k in ${KERNELS:-sid trixie bookworm}; do release_of "$k"; done)
 start=$(date +%s)
@@ -36,11 +36,11 @@ host_setup || { echo "0 passed, 1 failed"; exit 1; }
 
 # Roots are fetched in parallel: the network, not the CPU, bounds them.
 for r in $(for k in $kernels; do root_of "$k"; done | sort -u); do
-	scripts/mkroot.sh "$r" >/dev/null &
+	tests/rig/mkroot.sh "$r" >/dev/null &
 done
 wait
 
-line=$(scripts/static-checks.sh | tee /dev/stderr | tail -n 1)
+line=$(tests/rig/static-checks.sh | tee -a /dev/stderr | tail -n 1)
 add_result static "$line"
 
 # sparse_check RELEASE: the module through sparse (C=2), where the root's
@@ -48,7 +48,7 @@ add_result static "$line"
 # is older than what 7.2 asks for).
 sparse_check() {
 	local r=$1 log=build/sparse-$1.log
-	scripts/kbuild.sh "$r" C=2 >"$log" 2>&1
+	tests/rig/kbuild.sh "$r" C=2 >"$log" 2>&1
 	if grep -q 'sparse is not available or not up to date' "$log"; then
 		echo "SKIP: sparse for $r: the root's sparse is too old for its kernel"
 		add_result "$r sparse" "0 passed, 0 failed, 1 skipped"
@@ -68,7 +68,7 @@ runs=()
 for r in $kernels; do
 	echo "# ==== $r: build"
 	log=build/kbuild-$r.log
-	if ! scripts/kbuild.sh "$r" >"$log" 2>&1; then
+	if ! tests/rig/kbuild.sh "$r" >"$log" 2>&1; then
 		cat "$log"
 		add_result "$r build" "0 passed, 1 failed, 0 skipped"
 		continue
@@ -91,8 +91,8 @@ vm_run() {
 	local r=$1 rc try
 	rm -f "build/check-$r.boot-failure.log"
 	for try in 1 2; do
-		scripts/vm.sh -k "$r" -t "${VM_TIMEOUT:-$([ "$r" = debug ] && echo 5400 || echo 2700)}" \
-			-- tests/run.sh ${TESTS:-} >"build/check-$r.log" 2>&1
+		tests/rig/vm.sh -k "$r" -t "${VM_TIMEOUT:-$([ "$r" = debug ] && echo 5400 || echo 2700)}" \
+			-- tests/rig/run.sh ${TESTS:-} >"build/check-$r.log" 2>&1
 		rc=$?
 		echo "$rc" >"build/check-$r.rc"
 		if [ "$try" = 2 ] || [ "$rc" != 125 ] ||

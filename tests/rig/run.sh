@@ -1,12 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# run.sh [TEST...] - run the selftests inside the lab VM (scripts/vm.sh
+# run.sh [TEST...] - run the selftests inside the lab VM (tests/rig/vm.sh
 # starts it there) and summarise.  Each PASS:/FAIL:/SKIP: line a test prints
 # counts once; a test that exits non-zero without printing a FAIL: line, or
 # that runs out of time, counts as one failure.  Ends with the line
 # "N passed, N failed, N skipped".
-cd "$(dirname "$0")/.." || exit 1
+cd "$(dirname "$0")/../.." || exit 1
 
 tests=("$@")
 [ ${#tests[@]} -gt 0 ] || mapfile -t tests < <(ls tests/selftests/nft_xlat_*.sh)

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# PID 1 of the lab VM (installed by scripts/vm.sh as /sbin/nft-xlat-init in
+# PID 1 of the lab VM (installed by tests/rig/vm.sh as /sbin/nft-xlat-init in
 # the Debian root).  Mounts the basics and the clone, loads nft_xlat.ko, runs
 # the command vm.sh stored for this run, unloads the module, checks kmemleak
 # (debug kernel) and the kernel log, records the exit status and powers off.

@@ -15,7 +15,7 @@ sid|trixie|bookworm) ;;
 *) echo "mkroot: unknown release '$release'" >&2; exit 2 ;;
 esac
 
-# shellcheck source=scripts/common.sh
+# shellcheck source=tests/rig/common.sh
 source "$(dirname "$0")/common.sh"
 cache=$(nft_xlat_cache)
 root=$cache/roots/$release

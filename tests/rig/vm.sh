@@ -9,7 +9,7 @@
 #   vm.sh [-k RELEASE] -s
 #
 #   -k RELEASE  sid (7.2, default), trixie (6.12) or bookworm (6.1); or
-#               debug: the debug kernel (scripts/debug-kernel.sh: KASAN,
+#               debug: the debug kernel (tests/rig/debug-kernel.sh: KASAN,
 #               kmemleak, lockdep) on the sid root, with panic_on_warn=1
 #   -t SECONDS  wall-clock limit of the whole run (default 1200)
 #   -n          do not load nft_xlat.ko
@@ -24,7 +24,7 @@
 # output and kernel log are kept in build/vm-runs/<id>/.
 set -euo pipefail
 
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 release=sid limit=1200 module=1 mode=run cpus=2 mem=2048
 usage() { sed -n '4,26p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-2}"; }
 while getopts "k:t:c:m:nsh" opt; do
@@ -42,14 +42,14 @@ done
 shift $((OPTIND - 1))
 [ "$mode" = shell ] || [ $# -gt 0 ] || usage
 
-# shellcheck source=scripts/common.sh
-source "$top/scripts/common.sh"
+# shellcheck source=tests/rig/common.sh
+source "$top/tests/rig/common.sh"
 host_setup
-root=$("$top/scripts/mkroot.sh" "$(root_of "$release")")
+root=$("$top/tests/rig/mkroot.sh" "$(root_of "$release")")
 initrd=()
 if [ "$release" = debug ]; then
 	# Everything built in: no initramfs, no /lib/modules for it in the root.
-	dk=$("$top/scripts/debug-kernel.sh")
+	dk=$("$top/tests/rig/debug-kernel.sh")
 	kernel=${dk%%$'\n'*}
 	kver=$(cat "${dk#*$'\n'}/include/config/kernel.release")
 else
@@ -64,7 +64,7 @@ if [ "$release" != debug ] &&
 	img=$(nft_xlat_cache)/initrd/$kver.img
 	if [ ! -s "$img" ] || [ "$img" -ot "$root/.nft-xlat-root" ]; then
 		mkdir -p "$(dirname "$img")"
-		"$top/scripts/mkinitrd.sh" "$root" "$kver" "$img"
+		"$top/tests/rig/mkinitrd.sh" "$root" "$kver" "$img"
 	fi
 	initrd=(-initrd "$img")
 fi
@@ -80,7 +80,7 @@ printf '%s\n' "$@" >"$run/argv"
 ln -sfn "$id" "$top/build/vm-runs/last-$release"
 
 # The guest's first program: lives in the root, execs the clone's init.
-install -m 0755 "$top/tests/vm/guest-init.sh" "$root/sbin/nft-xlat-init"
+install -m 0755 "$top/tests/rig/guest-init.sh" "$root/sbin/nft-xlat-init"
 
 pids=()
 cleanup() {
@@ -127,6 +127,7 @@ else
 	[ "$mode" = run ] && append+=" quiet"
 fi
 
+# shellcheck disable=SC2054 # QEMU's options are comma-separated lists
 qemu=(qemu-system-x86_64 -nodefaults -no-user-config -no-reboot
 	-machine q35 -accel tcg,thread=multi -cpu max,-cx16
 	-smp "$cpus" -m "$mem"

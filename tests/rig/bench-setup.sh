@@ -7,15 +7,15 @@
 # for the profiles.  Idempotent: a second run only checks.  jool-dkms builds
 # its modules with DKMS at install time; this makes sure they exist for the
 # kernel the VM boots (the root's newest kernel with headers), and rebuilds
-# them after a kernel update.  scripts/mkroot.sh's package list is not
+# them after a kernel update.  tests/rig/mkroot.sh's package list is not
 # touched: these packages are the benchmark's alone.
 set -euo pipefail
 
 release=${1:-trixie}
-top=$(cd "$(dirname "$0")/.." && pwd)
-# shellcheck source=scripts/common.sh
-source "$top/scripts/common.sh"
-root=$("$top/scripts/mkroot.sh" "$release")
+top=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tests/rig/common.sh
+source "$top/tests/rig/common.sh"
+root=$("$top/tests/rig/mkroot.sh" "$release")
 kver=$(kernel_release "$root")
 cache=$(nft_xlat_cache)
 log=$cache/roots/$release-bench.log

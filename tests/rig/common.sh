@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 # Helpers shared by the host-side scripts.
 
 # release_of 7.2|6.12|6.1|sid|trixie|bookworm|debug: the Debian release
 # whose kernel it is, or "debug" for the debug kernel built from sid's
-# linux-source-7.2 (scripts/debug-kernel.sh).
+# linux-source-7.2 (tests/rig/debug-kernel.sh).
 release_of() {
 	case $1 in
 	7.2 | sid | unstable) echo sid ;;
@@ -23,24 +24,28 @@ root_of() {
 	esac
 }
 
-# host_setup: the packages this machine needs to build roots and run VMs.
-# Its callers' standard output is often captured (root=$(mkroot.sh ...)), so
-# everything it says goes to standard error.
+# host_setup [PACKAGE...]: the packages this machine needs to build roots
+# and run VMs, and those named.  Its callers' standard output is often
+# captured (root=$(mkroot.sh ...)), so everything it says goes to standard
+# error.
 host_setup() {
-	local need=() p
+	local need=() p log
 	for p in qemu-system-x86 debootstrap ca-certificates xz-utils zstd \
-		 busybox-static cpio kmod; do
+		 busybox-static cpio kmod "$@"; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
 			grep -q "ok installed" || need+=("$p")
 	done
 	[ ${#need[@]} -eq 0 ] && return 0
-	local log
 	log=$(nft_xlat_cache)/host-setup.log
 	mkdir -p "${log%/*}"
 	echo "# installing host packages: ${need[*]} (log: $log)" >&2
-	{ apt-get -o Acquire::Check-Valid-Until=false update &&
-	  DEBIAN_FRONTEND=noninteractive apt-get install -y \
-		--no-install-recommends "${need[@]}"; } >"$log" 2>&1 || {
+	# Several roots are made side by side: one apt at a time.
+	(
+		flock 9
+		{ apt-get -o Acquire::Check-Valid-Until=false update &&
+		  DEBIAN_FRONTEND=noninteractive apt-get install -y \
+			--no-install-recommends "${need[@]}"; } >"$log" 2>&1
+	) 9>"${log%/*}/.host-setup.lock" || {
 		tail -n 20 "$log" >&2
 		return 1
 	}
@@ -53,9 +58,9 @@ nft_xlat_cache() {
 # kernel_release ROOT: the newest kernel of a root that has its headers.
 kernel_release() {
 	local k found=
-	for k in $(ls -v "$1/lib/modules"); do
+	while read -r k; do
 		[ -d "$1/usr/src/linux-headers-$k" ] && found=$k
-	done
+	done < <(find "$1/lib/modules" -mindepth 1 -maxdepth 1 -printf '%f\n' | sort -V)
 	[ -n "$found" ] || { echo "no kernel with headers in $1" >&2; return 1; }
 	echo "$found"
 }

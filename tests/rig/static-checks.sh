@@ -3,15 +3,17 @@
 #
 # static-checks.sh - the kernel-style gates that need no VM: checkpatch
 # --strict on the kernel sources, no LINUX_VERSION_CODE in the code, shell
-# scripts parse.  (The W=1 builds are checked by check.sh as it builds.)
+# scripts parse and are shellcheck-clean.  (The W=1 builds are checked by check.sh as it builds.)
 # Each gate prints PASS:/FAIL:; the last line is "N passed, N failed, N
 # skipped".
 set -uo pipefail
 
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
-# shellcheck source=scripts/common.sh
-source scripts/common.sh
+# shellcheck source=tests/rig/common.sh
+source tests/rig/common.sh
+
+host_setup perl shellcheck || { echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 
 passed=0 failed=0 skipped=0
 pass() { echo "PASS: $*"; passed=$((passed + 1)); }
@@ -25,7 +27,7 @@ checkpatch_dir() {
 	dir=$(nft_xlat_cache)/checkpatch
 	if [ ! -f "$dir/checkpatch.pl" ]; then
 		tmp=$(mktemp -d)
-		root=$(scripts/mkroot.sh sid) || return 1
+		root=$(tests/rig/mkroot.sh sid) || return 1
 		chroot "$root" sh -c "cd /tmp && apt-get download -qq linux-source-7.2" \
 			>/dev/null 2>&1 || { rm -rf "$tmp"; return 1; }
 		deb=$(ls "$root"/tmp/linux-source-7.2_*.deb | head -n 1)
@@ -79,10 +81,21 @@ else
 	pass "no version-number checks in the code"
 fi
 
+mapfile -t shs < <(git ls-files '*.sh' .ci/run 2>/dev/null)
 bad=0
-for f in $(git ls-files '*.sh' 2>/dev/null) tests/vm/guest-init.sh; do
+for f in "${shs[@]}"; do
 	bash -n "$f" || { fail "$f does not parse"; bad=1; }
 done
-[ "$bad" = 0 ] && pass "shell scripts parse"
+[ "$bad" = 0 ] && pass "${#shs[@]} shell scripts parse"
+
+# What bash -n cannot see, shellcheck finds (unassigned variables, word
+# splitting, a "done" taken for a keyword).  -P SCRIPTDIR: the selftests
+# source lib.sh beside them.
+if out=$(shellcheck -x -P SCRIPTDIR -S warning -f gcc "${shs[@]}" 2>&1); then
+	pass "shellcheck -S warning clean on ${#shs[@]} scripts"
+else
+	fail "shellcheck -S warning:"
+	echo "$out"
+fi
 
 echo "$passed passed, $failed failed, $skipped skipped"

@@ -3,7 +3,7 @@
 #
 # bench.sh - the benchmark (make bench): nft_xlat against plain forwarding,
 # Jool and Tayga, side by side in one VM run.  Installs the peers into the
-# root (scripts/bench-setup.sh), builds nft_xlat.ko, boots the lab VM with
+# root (tests/rig/bench-setup.sh), builds nft_xlat.ko, boots the lab VM with
 # tests/bench/bench.sh, and publishes the table, plots and raw numbers in
 # Documentation/bench/.  Method: Documentation/bench/README.md.
 #
@@ -20,7 +20,7 @@
 # BENCH_CASES (regex of test ids: a subset, never published).
 set -euo pipefail
 
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
 release=trixie publish=1 build=1
 while getopts "k:nBh" opt; do
@@ -31,18 +31,18 @@ while getopts "k:nBh" opt; do
 	*) sed -n '4,20p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 	esac
 done
-# shellcheck source=scripts/common.sh
-source scripts/common.sh
+# shellcheck source=tests/rig/common.sh
+source tests/rig/common.sh
 release=$(release_of "$release")
-cmd=${BENCH_COMMAND:-scripts/bench.sh $*}
+cmd=${BENCH_COMMAND:-tests/rig/bench.sh $*}
 start=$(date +%s)
 
 host_setup
-root=$(scripts/mkroot.sh "$release")
+root=$(tests/rig/mkroot.sh "$release")
 kver=$(kernel_release "$root")
 # The peers: Jool builds on trixie's 6.12 only (4.1.x does not on 7.2).
 if [ "$release" = trixie ]; then
-	scripts/bench-setup.sh "$release"
+	tests/rig/bench-setup.sh "$release"
 else
 	echo "bench: Jool and Tayga are installed for trixie only: their cases are skipped on $release" >&2
 fi
@@ -60,7 +60,7 @@ if [ "$build" = 0 ]; then
 	fi
 elif [ ! -f Kbuild ]; then
 	xlat_skip="the module is not in the tree yet (no Kbuild)"
-elif ! scripts/kbuild.sh "$release" >"build/bench-kbuild-$release.log" 2>&1; then
+elif ! tests/rig/kbuild.sh "$release" >"build/bench-kbuild-$release.log" 2>&1; then
 	xlat_skip="the $release build failed (build/bench-kbuild-$release.log): $(grep -m 1 -E 'error:|\*\*\*' "build/bench-kbuild-$release.log" || tail -n 1 "build/bench-kbuild-$release.log")"
 fi
 [ -z "$xlat_skip" ] || echo "bench: nft_xlat cases skipped: $xlat_skip" >&2
@@ -95,7 +95,7 @@ q() { printf '%q' "$1"; }
 
 echo "bench: $release ($kver), results in $out; a full run takes 30 to 40 minutes" >&2
 rc=0
-scripts/vm.sh -k "$release" ${xlat_skip:+-n} -t 3600 -- "${guest[@]}" || rc=$?
+tests/rig/vm.sh -k "$release" ${xlat_skip:+-n} -t 3600 -- "${guest[@]}" || rc=$?
 if [ "$rc" != 0 ] || [ ! -s "$out/results.md" ]; then
 	echo "bench: the run failed (status $rc); logs in build/vm-runs/last-$release" >&2
 	exit $(( rc ? rc : 1 ))

@@ -6,8 +6,8 @@
 # "make -C TREE M=..." builds nft_xlat.ko against).
 #
 # The kernel is Debian's linux-source-7.2 configured from allnoconfig with
-# tests/vm/x86_64.config (the machine and what the tests need, all built in)
-# and tests/vm/debug.config (KASAN, kmemleak, lockdep, ...) merged on top.
+# tests/rig/x86_64.config (the machine and what the tests need, all built in)
+# and tests/rig/debug.config (KASAN, kmemleak, lockdep, ...) merged on top.
 # It is built inside the sid root, so with the gcc Debian builds 7.2 with,
 # and cached with its build tree in
 #   ${NFT_XLAT_CACHE:-~/.cache/nft-xlat}/debug-kernel/<version>-<hash>/
@@ -17,20 +17,20 @@
 # <dir>.log); an interrupted one resumes where it stopped.
 set -euo pipefail
 
-top=$(cd "$(dirname "$0")/.." && pwd)
-# shellcheck source=scripts/common.sh
-source "$top/scripts/common.sh"
+top=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tests/rig/common.sh
+source "$top/tests/rig/common.sh"
 cache=$(nft_xlat_cache)
 base=$cache/debug-kernel
-frags=("$top/tests/vm/x86_64.config" "$top/tests/vm/debug.config")
+frags=("$top/tests/rig/x86_64.config" "$top/tests/rig/debug.config")
 pkg=linux-source-7.2
 # What building a kernel needs beyond the root's compiler and make.
 build_deps="bc bison flex libelf-dev xz-utils cpio"
 # Mount point of $base in the root: the tree keeps one path for the kernel
-# build and for the module builds against it (scripts/kbuild.sh debug).
+# build and for the module builds against it (tests/rig/kbuild.sh debug).
 inroot=/mnt/nft-xlat-kernel
 
-root=$("$top/scripts/mkroot.sh" sid)
+root=$("$top/tests/rig/mkroot.sh" sid)
 mkdir -p "$base/src"
 
 # in_root CMD: CMD in the root as a shell script, with /proc and $base
