@@ -10,6 +10,9 @@
 #                                   debug: the debug kernel, make check-debug)
 #   TESTS="tests/selftests/x.sh"    a subset of the selftests
 #   CHECK_PARALLEL=1                the VMs side by side (faster, tighter timing)
+#   CHECK_FRESH=0                   skip the bare-machine run of the README's
+#                                   commands (fresh-machine.sh; skipped too
+#                                   when KERNELS or TESTS is set)
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -42,6 +45,14 @@ wait
 
 line=$(tests/rig/static-checks.sh | tee -a /dev/stderr | tail -n 1)
 add_result static "$line"
+
+# The README's two commands on a bare bookworm machine (fresh-machine.sh);
+# not for a subset, nor inside that machine (CHECK_FRESH=0).
+if [ "${CHECK_FRESH:-1}" = 1 ] && [ -z "${KERNELS:-}${TESTS:-}" ]; then
+	echo "# ==== fresh machine: make lab and make check with git and make only"
+	line=$(tests/rig/fresh-machine.sh | tee -a /dev/stderr | tail -n 1)
+	add_result "fresh machine" "$line"
+fi
 
 # sparse_check RELEASE: the module through sparse (C=2), where the root's
 # sparse is one the kernel's makefile accepts (it says so otherwise: sid's
