@@ -64,3 +64,49 @@ kernel_release() {
 	[ -n "$found" ] || { echo "no kernel with headers in $1" >&2; return 1; }
 	echo "$found"
 }
+
+# private_mounts "$0" "$@": re-run the calling script in a mount namespace
+# of its own, so that whatever it mounts (overlays, bind mounts, /proc in
+# a root) vanishes with it, on every exit path.  Call it first thing.
+private_mounts() {
+	[ -n "${NFT_XLAT_PRIVATE_MOUNTS:-}" ] && return 0
+	NFT_XLAT_PRIVATE_MOUNTS=1 exec unshare --mount --propagation private \
+		/bin/bash "$@"
+}
+
+# overlay_up LOWER SCRATCH: a throwaway copy of the root LOWER, as an
+# overlay whose writable layer is in SCRATCH (removed by the caller); prints
+# the directory it is mounted on.  Only inside private_mounts.
+overlay_up() {
+	mkdir -p "$2/upper" "$2/work" "$2/machine"
+	mount -t overlay overlay \
+		-o "lowerdir=$1,upperdir=$2/upper,workdir=$2/work" "$2/machine" ||
+		return 1
+	echo "$2/machine"
+}
+
+# overlay_down SCRATCH: unmount what overlay_up and machine_run mounted and
+# remove SCRATCH.  Never rm before the unmount: the machine may hold bind
+# mounts of the cache, which rm would empty.
+overlay_down() {
+	[ -d "$1" ] || return 0
+	if mountpoint -q "$1/machine"; then
+		umount -R "$1/machine" 2>/dev/null || umount -lR "$1/machine"
+	fi
+	mountpoint -q "$1/machine" && return 1
+	rm -rf --one-file-system "$1"
+}
+
+# machine_run DIR SCRIPT [ARGS...]: SCRIPT by bash as root in the root DIR,
+# with /proc, /sys and /dev, and a clean environment (only inside
+# private_mounts: the mounts stay until the namespace ends).
+machine_run() {
+	local m=$1 script=$2
+	shift 2
+	mountpoint -q "$m/proc" || mount -t proc proc "$m/proc"
+	mountpoint -q "$m/sys" || mount -t sysfs sys "$m/sys"
+	mountpoint -q "$m/dev" || mount --rbind /dev "$m/dev"
+	chroot "$m" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+		HOME=/root LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive \
+		/bin/bash -c "$script" machine "$@"
+}

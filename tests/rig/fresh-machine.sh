@@ -25,6 +25,7 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=tests/rig/common.sh
 source "$top/tests/rig/common.sh"
+private_mounts "$0" "$@"
 cache=$(nft_xlat_cache)
 base=$cache/fresh-machine/bookworm
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
@@ -59,18 +60,21 @@ if [ ! -f "$base/.nft-xlat-fresh" ]; then
 fi
 
 run=$(mktemp -d "$cache/fresh-machine/run.XXXXXX")
-trap 'rm -rf "$run"' EXIT
-mkdir -p "$run/upper" "$run/work" "$run/machine"
+trap 'overlay_down "$run"' EXIT
+log=$top/build/fresh-machine.log
+mkdir -p "$top/build"
 # What the user clones: this tree's HEAD (uncommitted changes are not in
 # it), as a bare repository the bare machine can read.
 git clone -q --bare "$top" "$run/origin.git" ||
 	{ fail "git clone of $top"; finish; }
-log=$top/build/fresh-machine.log
-mkdir -p "$top/build"
+m=$(overlay_up "$base" "$run") || { fail "overlay on $base"; finish; }
+mkdir -p "$m/root/.cache/nft-xlat" "$m/mnt/origin"
+mount --bind "$cache" "$m/root/.cache/nft-xlat"
+mount --bind -o ro "$run/origin.git" "$m/mnt/origin"
 
 # What the new user types, with the time of each command.
 # shellcheck disable=SC2016 # expanded in the bare machine
-user_script='
+machine_run "$m" '
 set -u
 cd /root
 git clone -q /mnt/origin nft-xlat || exit 10
@@ -83,25 +87,7 @@ s=$(date +%s)
 KERNELS="$1" TESTS="$2" CHECK_FRESH=0 make check; rc=$?
 echo "# fresh-machine: make check exited $rc after $(( $(date +%s) - s ))s"
 [ $rc = 0 ] || exit 12
-'
-
-# A private mount namespace: the overlay, the bind mounts and whatever the
-# rig mounts in the bare machine vanish with it.
-# shellcheck disable=SC2016 # expanded by the inner shell
-unshare --mount --propagation private /bin/bash -ec '
-	m=$1
-	mount -t overlay overlay -o "lowerdir=$2,upperdir=$3/upper,workdir=$3/work" "$m"
-	mount -t proc proc "$m/proc"
-	mount -t sysfs sys "$m/sys"
-	mount --rbind /dev "$m/dev"
-	mkdir -p "$m/root/.cache/nft-xlat" "$m/mnt/origin"
-	mount --bind "$4" "$m/root/.cache/nft-xlat"
-	mount --bind "$5" "$m/mnt/origin"
-	mount -o remount,bind,ro "$m/mnt/origin"
-	exec chroot "$m" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
-		HOME=/root LANG=C.UTF-8 /bin/bash -c "$6" fresh "$7" "$8"
-' fresh "$run/machine" "$base" "$run" "$cache" "$run/origin.git" "$user_script" \
-	"$kernel" "$tests" >"$log" 2>&1
+' "$kernel" "$tests" >"$log" 2>&1
 rc=$?
 
 grep '^# fresh-machine:' "$log"
