@@ -11,6 +11,9 @@
 #                                server, the translator between them
 #   make shell [KERNEL=...]      a root shell in the lab VM, module loaded
 #   make vm-run KERNEL=... CMD='...'   run one command in the VM
+#   make deb                     nft-xlat-dkms and nft-xlat-tools in build/deb/
+#   make check-packages [KERNELS=...]  install them in a copy of each root,
+#                                boot it with systemd, translate, purge
 #   make clean
 
 KERNEL ?= 7.2
@@ -39,7 +42,13 @@ vm-run: module
 bench:
 	BENCH_COMMAND='make bench' tests/rig/bench.sh
 
+deb:
+	packaging/build-deb.sh
+
+check-packages: deb
+	tests/rig/package-check.sh $(or $(KERNELS),sid trixie bookworm)
+
 clean:
 	rm -rf build
 
-.PHONY: all module check check-debug lab shell vm-run bench clean
+.PHONY: all module check check-debug lab shell vm-run bench deb check-packages clean
