@@ -3,13 +3,17 @@
 #
 # check.sh - the project's test command (make check).  From a bare Debian
 # machine: installs the host packages, creates the Debian roots, runs the
-# static checks, builds nft_xlat.ko for each kernel and runs the selftests
-# in a VM of each.  Ends with "N passed, N failed, N skipped".
+# static checks and the README's commands on a bare machine, builds
+# nft_xlat.ko for each kernel and runs the selftests in a VM of each, then
+# builds the packages and installs, boots and purges them on each kernel.
+# Ends with "N passed, N failed, N skipped".
 #
 #   KERNELS="sid trixie bookworm"   which kernels (also 7.2 6.12 6.1, and
 #                                   debug: the debug kernel, make check-debug)
 #   TESTS="tests/selftests/x.sh"    a subset of the selftests
 #   CHECK_PARALLEL=1                the VMs side by side (faster, tighter timing)
+#   CHECK_PACKAGES=0                skip make deb and the packages' install,
+#                                   boot and purge (package-check.sh)
 #   CHECK_FRESH=0                   skip the bare-machine run of the README's
 #                                   commands (fresh-machine.sh; skipped too
 #                                   when KERNELS or TESTS is set)
@@ -135,6 +139,23 @@ for r in "${runs[@]}"; do
 	fi
 	add_result "$r" "$line"
 done
+
+# The packages (make deb), installed with apt in a copy of each root,
+# booted by its systemd, purged (package-check.sh); not for a subset of
+# the tests, nor with CHECK_PACKAGES=0.
+mapfile -t pkg_releases < <(printf '%s\n' $kernels | grep -vx debug)
+if [ "${CHECK_PACKAGES:-1}" = 1 ] && [ -z "${TESTS:-}" ] &&
+   [ ${#pkg_releases[@]} -gt 0 ]; then
+	echo "# ==== packages: make deb, then install, boot and purge on ${pkg_releases[*]}"
+	if packaging/build-deb.sh >build/deb.log 2>&1; then
+		tail -n 2 build/deb.log
+		line=$(tests/rig/package-check.sh "${pkg_releases[@]}" | tee -a /dev/stderr | tail -n 1)
+		add_result packages "$line"
+	else
+		tail -n 30 build/deb.log
+		add_result "packages (make deb)" "0 passed, 1 failed, 0 skipped"
+	fi
+fi
 
 echo "# ==== summary ($(( $(date +%s) - start ))s)"
 for s in "${summary[@]}"; do

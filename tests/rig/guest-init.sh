@@ -5,25 +5,34 @@
 # the Debian root).  Mounts the basics and the clone, loads nft_xlat.ko, runs
 # the command vm.sh stored for this run, unloads the module, checks kmemleak
 # (debug kernel) and the kernel log, records the exit status and powers off.
+#
+# With nftxlat.init=systemd (vm.sh -S) it hands PID 1 to the root's systemd
+# instead, which boots the installed system and then starts this script
+# again as nft-xlat-vm.service: the run then happens after a real boot.
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root TERM=${TERM:-linux}
 
-mount -t proc proc /proc
-mount -t sysfs sys /sys
-mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
-mount -t devtmpfs dev /dev 2>/dev/null
-ln -sfn /proc/self/fd /dev/fd
-ln -sf /proc/self/fd/0 /dev/stdin
-ln -sf /proc/self/fd/1 /dev/stdout
-ln -sf /proc/self/fd/2 /dev/stderr
-mkdir -p /dev/pts /dev/shm
-mount -t devpts devpts /dev/pts
-mount -t tmpfs tmpfs /dev/shm
-# The root is shared with the host (and with other runs): keep what the
-# guest writes in memory.
-for d in /tmp /run /var/tmp /var/log /var/lib/conntrackd /var/cache/ldconfig; do
-	[ -d "$d" ] && mount -t tmpfs tmpfs "$d"
-done
-mount -t virtiofs src /mnt/src
+if [ $$ = 1 ]; then
+	mount -t proc proc /proc
+	if grep -qw 'nftxlat.init=systemd' /proc/cmdline; then
+		exec /lib/systemd/systemd
+	fi
+	mount -t sysfs sys /sys
+	mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+	mount -t devtmpfs dev /dev 2>/dev/null
+	ln -sfn /proc/self/fd /dev/fd
+	ln -sf /proc/self/fd/0 /dev/stdin
+	ln -sf /proc/self/fd/1 /dev/stdout
+	ln -sf /proc/self/fd/2 /dev/stderr
+	mkdir -p /dev/pts /dev/shm
+	mount -t devpts devpts /dev/pts
+	mount -t tmpfs tmpfs /dev/shm
+	# The root is shared with the host (and with other runs): keep what
+	# the guest writes in memory.
+	for d in /tmp /run /var/tmp /var/log /var/lib/conntrackd /var/cache/ldconfig; do
+		[ -d "$d" ] && mount -t tmpfs tmpfs "$d"
+	done
+fi
+mountpoint -q /mnt/src || mount -t virtiofs src /mnt/src
 
 arg() { sed -n "s/.*\bnftxlat\.$1=\([^ ]*\).*/\1/p" /proc/cmdline; }
 run_id=$(arg run)

@@ -13,6 +13,10 @@
 #               kmemleak, lockdep) on the sid root, with panic_on_warn=1
 #   -t SECONDS  wall-clock limit of the whole run (default 1200)
 #   -n          do not load nft_xlat.ko
+#   -r DIR      boot the root in DIR (a throwaway copy of RELEASE's root,
+#               tests/rig/package-check.sh) instead of RELEASE's own
+#   -S          boot the root's systemd; COMMAND then runs as a unit once
+#               multi-user.target is reached (only with -r)
 #   -s          interactive shell on the VM console (leave with 'exit'
 #               or Ctrl-a x)
 #   -c CPUS     virtual CPUs (default 2)  -m MB  guest memory (default 2048)
@@ -25,15 +29,17 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
-release=sid limit=1200 module=1 mode=run cpus=2 mem=2048
-usage() { sed -n '4,26p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-2}"; }
-while getopts "k:t:c:m:nsh" opt; do
+release=sid limit=1200 module=1 mode=run cpus=2 mem=2048 rootdir='' systemd=0
+usage() { sed -n '4,30p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-2}"; }
+while getopts "k:t:c:m:r:nsSh" opt; do
 	case $opt in
 	k) release=$OPTARG ;;
 	t) limit=$OPTARG ;;
 	c) cpus=$OPTARG ;;
 	m) mem=$OPTARG ;;
 	n) module=0 ;;
+	r) rootdir=$OPTARG ;;
+	S) systemd=1 ;;
 	s) mode=shell ;;
 	h) usage 0 ;;
 	*) usage ;;
@@ -46,6 +52,12 @@ shift $((OPTIND - 1))
 source "$top/tests/rig/common.sh"
 host_setup
 root=$("$top/tests/rig/mkroot.sh" "$(root_of "$release")")
+if [ -n "$rootdir" ]; then
+	root=$rootdir
+elif [ "$systemd" = 1 ]; then
+	echo "vm: -S boots a root's systemd, only in a copy of it (-r DIR)" >&2
+	exit 2
+fi
 initrd=()
 if [ "$release" = debug ]; then
 	# Everything built in: no initramfs, no /lib/modules for it in the root.
@@ -81,6 +93,23 @@ ln -sfn "$id" "$top/build/vm-runs/last-$release"
 
 # The guest's first program: lives in the root, execs the clone's init.
 install -m 0755 "$top/tests/rig/guest-init.sh" "$root/sbin/nft-xlat-init"
+if [ "$systemd" = 1 ]; then
+	# systemd boots the root, then runs the command as the last unit.
+	cat >"$root/etc/systemd/system/nft-xlat-vm.service" <<-EOF
+	[Unit]
+	Description=nft_xlat lab: the command of this VM run
+	After=multi-user.target
+
+	[Service]
+	Type=oneshot
+	ExecStart=/sbin/nft-xlat-init
+	StandardOutput=journal+console
+	StandardError=journal+console
+	EOF
+	mkdir -p "$root/etc/systemd/system/multi-user.target.wants"
+	ln -sfn ../nft-xlat-vm.service \
+		"$root/etc/systemd/system/multi-user.target.wants/nft-xlat-vm.service"
+fi
 
 pids=()
 cleanup() {
@@ -119,6 +148,7 @@ append="console=ttyS0 root=root rootfstype=virtiofs rw init=/sbin/nft-xlat-init"
 append+=" tsc=reliable"
 append+=" panic=-1 nftxlat.run=$id nftxlat.mode=$mode nftxlat.module=$module"
 append+=" nftxlat.release=$release"
+[ "$systemd" = 1 ] && append+=" nftxlat.init=systemd"
 if [ "$release" = debug ]; then
 	# Any WARN (and KASAN, UBSAN) ends the run; warnings reach the console.
 	append+=" panic_on_warn=1 kmemleak=on"
