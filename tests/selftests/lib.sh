@@ -191,6 +191,14 @@ siit_links() {
 	ip -n "$c4" route add 198.51.100.0/24 via 192.0.2.1
 }
 
+# nat64_without_bib: tests/lab/nat64.nft without the bib map and the eif
+# and learn chains that use it, for an nft that cannot build the map
+# (bookworm's 1.0.6); filtering is then address-and-port dependent.
+nat64_without_bib() {
+	sed '/^\s*map bib {/,/^\s*}$/d; /^\s*chain eif {/,/^\s*}$/d; /^\s*chain learn {/,/^\s*}$/d' \
+		"$SRC/tests/lab/nat64.nft"
+}
+
 # xlat_netdev_rules NS PREFIX [counter]: the netdev ingress placement on
 # setup_siit_topology's translator: what r6 receives for PREFIX goes to
 # "xlat from", what r4 receives from 192.0.2.0/24 to "xlat to".  The base
