@@ -2,7 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The lab (make lab): an IPv6-only client fetches a file from an IPv4-only
-# server through an nft_xlat SIIT translator, inside the lab VM.
+# server through an nft_xlat SIIT translator, inside the lab VM; then an
+# IPv6-only host resolves a name with only an A record through DNS64 and
+# fetches from an IPv4-only server through stateful NAT64
+# (nat64-dns64.sh).
 #
 # The translator keeps conntrack on one address family: IPv6 packets from
 # the client are translated to IPv4 at ingress, before conntrack, and
@@ -131,6 +134,10 @@ cmp -s "$TMPD/www/big.bin" "$TMPD/big.bin"
 result "16 MB fetched through the fast path, identical to the original" $?
 echo "Fast path counters (/proc/net/stat/nft_xlat):"
 ip netns exec "$rtr" grep -E '^(flow_add|flow_fast|4to6|6to4) ' /proc/net/stat/nft_xlat | sed 's/^/  /'
+
+# Part two: stateful NAT64 with DNS64, what most operators deploy.
+# shellcheck source=nat64-dns64.sh
+source "$(dirname "$0")/nat64-dns64.sh"
 
 echo
 [ "$ok" = 0 ] && echo "The lab works." || echo "The lab FAILED."

@@ -27,7 +27,7 @@ mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 packages="linux-image-cloud-amd64 linux-headers-cloud-amd64 make gcc libc6-dev
 	kmod procps iproute2 iputils-ping ethtool nftables conntrack socat
 	tcpdump python3-scapy libmnl-dev pkg-config psmisc iperf3 netcat-openbsd
-	curl perl sparse conntrackd"
+	curl perl sparse conntrackd bind9 bind9-dnsutils"
 stamp_want=$(echo "v2 $packages" | sha256sum | cut -c1-16)
 
 mkdir -p "$cache/roots"
