@@ -80,7 +80,8 @@ package_check() {
 	root=$(tests/rig/mkroot.sh "$r") || { fail "$r: no root"; return; }
 	kver=$(kernel_release "$root") || { fail "$r: no kernel"; return; }
 	scratch=$(mktemp -d "$cache/package-check.XXXXXX")
-	m=$(overlay_up "$root" "$scratch") || { fail "$r: overlay"; return; }
+	m=$(overlay_up "$root" "$scratch") ||
+		{ fail "$r: overlay"; overlay_down "$scratch"; return; }
 	mkdir -p "$cache/apt-archives/$r" "$m/tmp/debs"
 	mount --bind "$cache/apt-archives/$r" "$m/var/cache/apt/archives"
 	cp "${debs[@]}" "$m/tmp/debs/"
