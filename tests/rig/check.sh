@@ -10,7 +10,7 @@
 #
 #   KERNELS="sid trixie bookworm"   which kernels (also 7.2 6.12 6.1, and
 #                                   debug: the debug kernel, make check-debug)
-#   TESTS="tests/selftests/x.sh"    a subset of the selftests
+#   TESTS="tests/selftests/x.sh y"  a subset of the selftests (paths or names)
 #   CHECK_PARALLEL=1                the VMs side by side (faster, tighter timing)
 #   CHECK_PACKAGES=0                skip make deb and the packages' install,
 #                                   boot and purge (package-check.sh)

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# run.sh [TEST...] - run the selftests inside the lab VM (tests/rig/vm.sh
+# run.sh [TEST...] - run the selftests (paths or names) inside the lab VM (tests/rig/vm.sh
 # starts it there) and summarise.  Each PASS:/FAIL:/SKIP: line a test prints
 # counts once; a test that exits non-zero without printing a FAIL: line, or
 # that runs out of time, counts as one failure.  Ends with the line
@@ -16,6 +16,8 @@ passed=0 failed=0 skipped=0
 skips=()
 for t in "${tests[@]}"; do
 	name=$(basename "$t" .sh)
+	# A bare name stands for tests/selftests/NAME.sh.
+	[ -e "$t" ] || t=tests/selftests/$name.sh
 	echo "# ---- $name ($(uname -r))"
 	out=$(mktemp)
 	timeout -k 5 "$per_test_limit" bash "$t" 2>&1 | tee "$out"
