@@ -5,20 +5,28 @@
  *   ingress      rewrite in place, NF_ACCEPT: __netif_receive_skb_core()
  *                picks the protocol handler from skb->protocol after the
  *                ingress hook
- *   prerouting   rewrite, forget dst/ct/trace/secpath, netif_rx() into the
- *                new family's receive path, NF_STOLEN
+ *   prerouting   rewrite, forget dst/ct/trace/secpath, and go on at once in
+ *                the new family's receive path: its prerouting hooks,
+ *                routing and dst_input(), as ip_rcv()/ipv6_rcv() would,
+ *                without a second trip through the backlog; NF_STOLEN
  *   postrouting  confirm the conntrack entry (its confirm hook is never
  *                reached), route in the new family before touching the
  *                packet (an ICMP error must quote the original), rewrite,
  *                untrack, dst_output(), NF_STOLEN
+ *   bound in     prerouting for a connection bound by a nat chain
+ *                (nf_xlat_bind.c): as prerouting, but the packet keeps
+ *                its conntrack entry
  */
 #include <linux/icmp.h>
 #include <linux/icmpv6.h>
+#include <linux/inetdevice.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/netdevice.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6.h>
 #include <linux/random.h>
 #include <linux/siphash.h>
 #include <linux/skbuff.h>
@@ -324,15 +332,75 @@ static void nf_xlat_deliver_in(struct sk_buff *skb)
 	nf_xlat_guard_stamp(skb);
 }
 
-/* Prerouting: the old family's input already ran; receive again. */
-static void nf_xlat_deliver_requeue(struct sk_buff *skb)
+static int nf_xlat_rcv_finish(struct net *net, struct sock *sk,
+			      struct sk_buff *skb)
 {
+	const struct iphdr *iph;
+
+	/* A prerouting hook of the new family may have routed it. */
+	if (!skb_valid_dst(skb)) {
+		if (skb->protocol == htons(ETH_P_IP)) {
+			iph = ip_hdr(skb);
+			if (ip_route_input(skb, iph->daddr, iph->saddr,
+					   inet_dsfield_to_dscp(iph->tos),
+					   skb->dev))
+				goto drop;
+		} else {
+			nf_xlat_ip6_route_input(skb);
+			if (skb_dst(skb)->error)
+				goto drop;
+		}
+	}
+	return dst_input(skb);
+drop:
+	kfree_skb(skb);
+	return NET_RX_DROP;
+}
+
+/* Prerouting: the old family's input already ran.  Go on in the new
+ * family's receive path from its prerouting hooks on, which is what
+ * ip_rcv() and ipv6_rcv() do for a packet that passed their checks: the
+ * rewrite wrote a valid header without options or hop-by-hop header.
+ * The device must accept the new family, as those functions require.  A
+ * connection bound by a nat chain keeps its entry (@keep_ct): conntrack
+ * of the new family leaves a packet that has one alone.
+ */
+static void nf_xlat_deliver_rcv(struct net *net, struct sk_buff *skb,
+				bool keep_ct)
+{
+	struct net_device *dev = skb->dev;
+	struct inet6_dev *idev;
+
 	skb_dst_drop(skb);
-	nf_reset_ct(skb);
+	if (!keep_ct)
+		nf_reset_ct(skb);
 	nf_reset_trace(skb);
 	secpath_reset(skb);
+	skb_orphan(skb);
 	nf_xlat_guard_stamp(skb);
-	netif_rx(skb);
+
+	if (skb->protocol == htons(ETH_P_IPV6)) {
+		idev = __in6_dev_get(dev);
+		if (!idev || READ_ONCE(idev->cnf.disable_ipv6))
+			goto drop;
+		memset(IP6CB(skb), 0, sizeof(struct inet6_skb_parm));
+		IP6CB(skb)->iif = dev->ifindex;
+		IP6CB(skb)->nhoff = offsetof(struct ipv6hdr, nexthdr);
+		skb_set_transport_header(skb, sizeof(struct ipv6hdr));
+		NF_HOOK(NFPROTO_IPV6, NF_INET_PRE_ROUTING, net, NULL, skb, dev,
+			NULL, nf_xlat_rcv_finish);
+	} else {
+		if (!__in_dev_get_rcu(dev))
+			goto drop;
+		memset(IPCB(skb), 0, sizeof(struct inet_skb_parm));
+		IPCB(skb)->iif = skb->skb_iif;
+		skb_set_transport_header(skb, ip_hdrlen(skb));
+		NF_HOOK(NFPROTO_IPV4, NF_INET_PRE_ROUTING, net, NULL, skb, dev,
+			NULL, nf_xlat_rcv_finish);
+	}
+	return;
+drop:
+	kfree_skb_reason(skb, SKB_DROP_REASON_NOT_SPECIFIED);
 }
 
 /* Postrouting: the old family's entry is confirmed; the new family must
@@ -420,7 +488,9 @@ static int nf_xlat_one(struct nf_xlat_pkt *xp, struct sk_buff *skb, bool to6,
 		nf_xlat_deliver_in(skb);
 		break;
 	case NF_XLAT_HOOK_PREROUTING:
-		nf_xlat_deliver_requeue(skb);
+	case NF_XLAT_HOOK_BOUND_IN:
+		nf_xlat_deliver_rcv(xp->net, skb,
+				    hook == NF_XLAT_HOOK_BOUND_IN);
 		break;
 	case NF_XLAT_HOOK_POSTROUTING:
 		nf_xlat_deliver_out(xp->net, skb, dst);
@@ -490,7 +560,7 @@ static void nf_xlat_mac_restore(struct sk_buff *skb, const u8 *mac,
 /* A GSO type without counterpart in the new family: segment in software
  * and translate each segment, as nfnetlink_queue does before handing
  * packets to userspace.  At ingress the segments cannot all be the
- * verdict's packet, so they are requeued like at prerouting.
+ * verdict's packet, so they are received like at prerouting.
  */
 static unsigned int nf_xlat_segment(const struct nf_xlat_cfg *cfg, bool to6,
 				    struct net *net, struct sk_buff *skb,
@@ -590,12 +660,30 @@ nomem:
 }
 
 /**
- * nf_xlat_skb() - translate a packet at a hook and deliver it
- * @cfg: translator configuration
- * @to6: IPv4 to IPv6 ("xlat to") or back ("xlat from")
- * @net: network namespace of the hook
+ * nf_xlat_begin() - the loop guard and the prepare step of a translation
+ * @xp: translation state, with cfg, net and hook set
  * @skb: the packet, network header at skb->data
- * @hook: where the expression runs
+ * @to6: IPv4 to IPv6 ("xlat to") or back ("xlat from")
+ *
+ * Nothing is written to the packet.  Pass the result to nf_xlat_finish(),
+ * which records a failure: one prepare and one error path per packet.
+ *
+ * Return: 0 if the packet can be translated, a negative errno otherwise.
+ */
+int nf_xlat_begin(struct nf_xlat_pkt *xp, struct sk_buff *skb, bool to6)
+{
+	if (nf_xlat_guard_hit(skb))
+		return nf_xlat_fail(xp, NF_XLAT_STAT_PASS_LOOP, -ENOENT);
+	return nf_xlat_prepare(xp, skb, to6);
+}
+
+/**
+ * nf_xlat_finish() - translate a prepared packet and deliver it
+ * @xp: its state, from nf_xlat_begin()
+ * @skb: the packet
+ * @to6: as given to nf_xlat_begin()
+ * @err: what nf_xlat_begin() returned, or what the caller found since
+ *	(recorded in @xp->stat)
  *
  * Every outcome but "not of the family translated from" moves one of the
  * counters of enum nf_xlat_stat.
@@ -606,20 +694,12 @@ nomem:
  * NF_ACCEPT at ingress or NF_STOLEN elsewhere when translated, NF_DROP for
  * a malformed packet or one RFC 7915 drops.
  */
-unsigned int nf_xlat_skb(const struct nf_xlat_cfg *cfg, bool to6,
-			 struct net *net, struct sk_buff *skb,
-			 enum nf_xlat_hook hook)
+unsigned int nf_xlat_finish(struct nf_xlat_pkt *xp, struct sk_buff *skb,
+			    bool to6, int err)
 {
-	struct nf_xlat_pkt xp = { .cfg = cfg, .net = net, .hook = hook };
+	enum nf_xlat_hook hook = xp->hook;
 	unsigned int verdict;
-	int err;
 
-	if (nf_xlat_guard_hit(skb)) {
-		nf_xlat_stat_inc(net, NF_XLAT_STAT_PASS_LOOP);
-		return NFT_BREAK;
-	}
-
-	err = nf_xlat_prepare(&xp, skb, to6);
 	if (err)
 		goto fail;
 
@@ -631,26 +711,45 @@ unsigned int nf_xlat_skb(const struct nf_xlat_cfg *cfg, bool to6,
 	}
 
 	/* The fast path of a flow whose packets arrive in this family. */
-	if (hook != NF_XLAT_HOOK_POSTROUTING) {
-		verdict = nf_xlat_flow_input(&xp, skb, to6);
+	if (hook == NF_XLAT_HOOK_INGRESS || hook == NF_XLAT_HOOK_PREROUTING) {
+		verdict = nf_xlat_flow_input(xp, skb, to6);
 		if (verdict != NF_ACCEPT)
 			return verdict;
 	}
 
-	if (!nf_xlat_gso_ok(&xp, skb, to6) || (xp.split && skb_is_gso(skb)))
-		return nf_xlat_segment(cfg, to6, net, skb, hook);
-	if (xp.split)
-		return nf_xlat_split(&xp, skb, hook);
+	if (!nf_xlat_gso_ok(xp, skb, to6) || (xp->split && skb_is_gso(skb)))
+		return nf_xlat_segment(xp->cfg, to6, xp->net, skb, hook);
+	if (xp->split)
+		return nf_xlat_split(xp, skb, hook);
 
-	err = nf_xlat_one(&xp, skb, to6, hook);
+	err = nf_xlat_one(xp, skb, to6, hook);
 	if (err)
 		goto fail;
 
 	return hook == NF_XLAT_HOOK_INGRESS ? NF_ACCEPT : NF_STOLEN;
 fail:
-	if (xp.stat) {
-		nf_xlat_stat_inc(net, xp.stat);
-		nf_xlat_refuse(&xp, skb);
+	if (xp->stat) {
+		nf_xlat_stat_inc(xp->net, xp->stat);
+		nf_xlat_refuse(xp, skb);
 	}
 	return nf_xlat_verdict(err);
+}
+
+/**
+ * nf_xlat_skb() - translate a packet at a hook and deliver it
+ * @cfg: translator configuration
+ * @to6: IPv4 to IPv6 ("xlat to") or back ("xlat from")
+ * @net: network namespace of the hook
+ * @skb: the packet, network header at skb->data
+ * @hook: where the expression runs
+ *
+ * Return: the verdict, as nf_xlat_finish().
+ */
+unsigned int nf_xlat_skb(const struct nf_xlat_cfg *cfg, bool to6,
+			 struct net *net, struct sk_buff *skb,
+			 enum nf_xlat_hook hook)
+{
+	struct nf_xlat_pkt xp = { .cfg = cfg, .net = net, .hook = hook };
+
+	return nf_xlat_finish(&xp, skb, to6, nf_xlat_begin(&xp, skb, to6));
 }

@@ -55,6 +55,8 @@ static const char * const nf_xlat_stat_names[] = {
 	[NF_XLAT_DROP_TTL]		= "drop_ttl",
 	[NF_XLAT_STAT_FLOW_ADD]		= "flow_add",
 	[NF_XLAT_STAT_FLOW_FAST]	= "flow_fast",
+	[NF_XLAT_STAT_BIND]		= "bind",
+	[NF_XLAT_DROP_BIND]		= "drop_bind",
 };
 
 static_assert(ARRAY_SIZE(nf_xlat_stat_names) == NF_XLAT_STAT_MAX);

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* nf_tables "xlat" expression: stateless IP/ICMP translation (RFC 7915)
- * with RFC 6052 addressing.
+/* nf_tables "xlat" expression: IP/ICMP translation (RFC 7915) with RFC
+ * 6052 addressing.
  *
  *   xlat to 64:ff9b::/96     IPv4 -> IPv6
  *   xlat from 64:ff9b::/96   IPv6 -> IPv4
  *
- * The expression is terminal: a translated packet belongs to the other
- * family and is delivered by nf_xlat_out.c.  A packet it delivered is
+ * In a filter chain it translates every packet it sees (stateless SIIT);
+ * in a nat chain it binds the connection of the first packet, whose every
+ * packet is then translated (nf_xlat_bind.c).  The expression is terminal:
+ * a translated packet belongs to the other family and is delivered by
+ * nf_xlat_out.c.  A packet it delivered is
  * never translated again on the device it was delivered on (the loop
  * guard, see nf_xlat_out.c), so no ruleset can make it loop.
  */
@@ -21,9 +24,25 @@
 #include <uapi/linux/netfilter/nf_tables_xlat.h>
 #include <net/netfilter/nf_xlat.h>
 
+/* The kinds of base chain that reach a rule (nft_xlat_validate()). */
+#define NFT_XLAT_REACH_FILTER	BIT(0)
+#define NFT_XLAT_REACH_NAT	BIT(1)
+
+/**
+ * struct nft_xlat - an xlat expression
+ * @cfg: its translation
+ * @mode: NFT_XLAT_4TO6 or NFT_XLAT_6TO4
+ * @bind: the same translation for the connections a nat chain binds
+ *	(not in netdev tables, which have no nat chains)
+ * @reach: NFT_XLAT_REACH_*: per packet, or binding connections
+ * @ct_held: conntrack of both families is held for bound connections
+ */
 struct nft_xlat {
 	struct nf_xlat_cfg	cfg;
 	u32			mode;
+	struct nf_xlat_bind	*bind;
+	u8			reach;
+	bool			ct_held;
 };
 
 static void nft_xlat_eval(const struct nft_expr *expr, struct nft_regs *regs,
@@ -52,9 +71,13 @@ static void nft_xlat_eval(const struct nft_expr *expr, struct nft_regs *regs,
 		}
 	}
 
-	regs->verdict.code = nf_xlat_skb(&priv->cfg,
-					 priv->mode == NFT_XLAT_4TO6,
-					 nft_net(pkt), pkt->skb, hook);
+	if (READ_ONCE(priv->reach) & NFT_XLAT_REACH_NAT)
+		regs->verdict.code = nf_xlat_bind_skb(priv->bind, pkt->skb,
+						      nft_hook(pkt));
+	else
+		regs->verdict.code = nf_xlat_skb(&priv->cfg,
+						 priv->mode == NFT_XLAT_4TO6,
+						 nft_net(pkt), pkt->skb, hook);
 	return;
 out_break:
 	regs->verdict.code = NFT_BREAK;
@@ -75,11 +98,42 @@ static const struct nla_policy nft_xlat_policy[NFTA_XLAT_MAX + 1] = {
 	[NFTA_XLAT_MTU6]	 = { .type = NLA_BE32 },
 };
 
+/* A nat chain that reaches the rule makes it bind connections: set up
+ * what they need once.  The rule's destruction drops the conntrack
+ * reference; the hooks stay with the netns.
+ */
+static int nft_xlat_validate_nat(const struct nft_ctx *ctx,
+				 struct nft_xlat *priv)
+{
+	int err;
+
+	if (priv->ct_held)
+		return 0;
+	/* Both families: a bound connection's replies arrive in the other. */
+	err = nf_ct_netns_get(ctx->net, NFPROTO_INET);
+	if (err)
+		return err;
+	err = nf_xlat_bind_enable(ctx->net);
+	if (err) {
+		nf_ct_netns_put(ctx->net, NFPROTO_INET);
+		return err;
+	}
+	priv->ct_held = true;
+	return 0;
+}
+
+/* Filter chains run the rule for every packet; nat chains only for the
+ * first packet of a connection, which the rule then binds.  The kind of
+ * chain is known here only (ctx->chain is the base chain, also for rules
+ * reached by jumps), so the rule keeps the kind it was first reached
+ * from, and refuses the other one.
+ */
 static int nft_xlat_validate(const struct nft_ctx *ctx,
 			     const struct nft_expr *expr)
 {
-	const struct nft_xlat *priv = nft_expr_priv(expr);
+	struct nft_xlat *priv = nft_expr_priv(expr);
 	unsigned int hooks;
+	u8 reach = 0;
 	int err;
 
 	switch (ctx->family) {
@@ -99,24 +153,43 @@ static int nft_xlat_validate(const struct nft_ctx *ctx,
 		return -EOPNOTSUPP;
 	}
 
-	/* The fast path is set up by the rule that translates a connection
-	 * on its way out.
+	/* Not nft_chain_validate_dependency(): its -EOPNOTSUPP would not
+	 * tell a wrong chain type from a wrong hook.
 	 */
-	if (priv->cfg.flags & NFT_XLAT_F_OFFLOAD)
-		hooks &= 1 << NF_INET_POST_ROUTING;
+	if (nft_is_base_chain(ctx->chain)) {
+		switch (nft_base_chain(ctx->chain)->type->type) {
+		case NFT_CHAIN_T_DEFAULT:
+			reach = NFT_XLAT_REACH_FILTER;
+			break;
+		case NFT_CHAIN_T_NAT:
+			reach = NFT_XLAT_REACH_NAT;
+			break;
+		default:
+			return -EPROTOTYPE;
+		}
+	}
 
-	/* ctx->chain is the base chain, also for rules reached by jumps. */
+	/* The fast path is set up by a filter-chain rule that translates a
+	 * connection on its way out.
+	 */
+	if (priv->cfg.flags & NFT_XLAT_F_OFFLOAD) {
+		hooks &= 1 << NF_INET_POST_ROUTING;
+		if (reach == NFT_XLAT_REACH_NAT)
+			return -EOPNOTSUPP;
+	}
+
 	err = nft_chain_validate_hooks(ctx->chain, hooks);
 	if (err < 0)
 		return err;
 
-	/* A nat chain only sees the first packet of a connection.  Not
-	 * nft_chain_validate_dependency(): its -EOPNOTSUPP would not tell a
-	 * wrong chain type from a wrong hook.
-	 */
-	if (nft_is_base_chain(ctx->chain) &&
-	    nft_base_chain(ctx->chain)->type->type != NFT_CHAIN_T_DEFAULT)
+	if (reach && (priv->reach & ~reach))
 		return -EPROTOTYPE;
+	if (reach == NFT_XLAT_REACH_NAT) {
+		err = nft_xlat_validate_nat(ctx, priv);
+		if (err)
+			return err;
+	}
+	WRITE_ONCE(priv->reach, priv->reach | reach);
 	return 0;
 }
 
@@ -194,7 +267,23 @@ static int nft_xlat_init(const struct nft_ctx *ctx, const struct nft_expr *expr,
 			return err;
 	}
 	err = nf_xlat_flow_get(ctx->net, cfg->flags & NFT_XLAT_F_OFFLOAD);
-	if (err && (cfg->flags & NFT_XLAT_F_OFFLOAD))
+	if (err)
+		goto err_flow;
+
+	if (ctx->family != NFPROTO_NETDEV) {
+		priv->bind = nf_xlat_bind_alloc(ctx->net, cfg,
+						priv->mode == NFT_XLAT_4TO6);
+		if (!priv->bind) {
+			err = -ENOMEM;
+			goto err_bind;
+		}
+	}
+	return 0;
+
+err_bind:
+	nf_xlat_flow_put(ctx->net, cfg->flags & NFT_XLAT_F_OFFLOAD);
+err_flow:
+	if (cfg->flags & NFT_XLAT_F_OFFLOAD)
 		nf_ct_netns_put(ctx->net, ctx->family);
 	return err;
 }
@@ -208,6 +297,10 @@ static void nft_xlat_destroy(const struct nft_ctx *ctx,
 	nf_xlat_flow_put(ctx->net, offload);
 	if (offload)
 		nf_ct_netns_put(ctx->net, ctx->family);
+	if (priv->ct_held)
+		nf_ct_netns_put(ctx->net, NFPROTO_INET);
+	if (priv->bind)
+		nf_xlat_bind_put(priv->bind);
 }
 
 /* Mode and both prefixes with their lengths are always dumped; flags,
@@ -281,12 +374,18 @@ static int __init nft_xlat_module_init(void)
 	if (err)
 		goto err_flow_init;
 
+	err = nf_xlat_bind_init();
+	if (err)
+		goto err_bind_init;
+
 	err = nft_register_expr(&nft_xlat_type);
 	if (err)
 		goto err_register_expr;
 	return 0;
 
 err_register_expr:
+	nf_xlat_bind_exit();
+err_bind_init:
 	nf_xlat_flow_exit();
 err_flow_init:
 	nf_xlat_stats_exit();
@@ -296,6 +395,7 @@ err_flow_init:
 static void __exit nft_xlat_module_exit(void)
 {
 	nft_unregister_expr(&nft_xlat_type);
+	nf_xlat_bind_exit();
 	nf_xlat_flow_exit();
 	nf_xlat_stats_exit();
 }

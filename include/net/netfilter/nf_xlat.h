@@ -105,6 +105,11 @@ enum nf_xlat_l4 {
  * @NF_XLAT_STAT_FLOW_ADD: connections put into the flowtable fast path
  * @NF_XLAT_STAT_FLOW_FAST: packets forwarded by the fast path (those it
  *	translated are also in 4to6 and 6to4)
+ * @NF_XLAT_STAT_BIND: connections bound by an xlat rule in a nat chain
+ * @NF_XLAT_DROP_BIND: dropped: the first packet of a connection that a
+ *	nat chain's xlat rule cannot bind (its entry has a helper, or needs
+ *	NAT of its own), or a packet of a bound connection that cannot be
+ *	translated
  * @NF_XLAT_STAT_MAX: number of counters
  */
 enum nf_xlat_stat {
@@ -133,6 +138,8 @@ enum nf_xlat_stat {
 	NF_XLAT_DROP_TTL,
 	NF_XLAT_STAT_FLOW_ADD,
 	NF_XLAT_STAT_FLOW_FAST,
+	NF_XLAT_STAT_BIND,
+	NF_XLAT_DROP_BIND,
 	NF_XLAT_STAT_MAX
 };
 
@@ -141,6 +148,9 @@ enum nf_xlat_hook {
 	NF_XLAT_HOOK_INGRESS,
 	NF_XLAT_HOOK_PREROUTING,
 	NF_XLAT_HOOK_POSTROUTING,
+	NF_XLAT_HOOK_BOUND_IN,	/* prerouting, a bound connection: the
+				 * packet keeps its conntrack entry
+				 */
 };
 
 /**
@@ -268,8 +278,23 @@ unsigned int nf_xlat_flow_input(struct nf_xlat_pkt *xp, struct sk_buff *skb,
 /* nf_xlat_out.c APIs: */
 void nf_xlat_guard_init(void);
 bool nf_xlat_guard_hit(const struct sk_buff *skb);
+int nf_xlat_begin(struct nf_xlat_pkt *xp, struct sk_buff *skb, bool to6);
+unsigned int nf_xlat_finish(struct nf_xlat_pkt *xp, struct sk_buff *skb,
+			    bool to6, int err);
 unsigned int nf_xlat_skb(const struct nf_xlat_cfg *cfg, bool to6,
 			 struct net *net, struct sk_buff *skb,
 			 enum nf_xlat_hook hook);
+
+/* nf_xlat_bind.c APIs: */
+struct nf_xlat_bind;
+struct nf_xlat_bind *nf_xlat_bind_alloc(struct net *net,
+					const struct nf_xlat_cfg *cfg,
+					bool to6);
+void nf_xlat_bind_put(struct nf_xlat_bind *bind);
+int nf_xlat_bind_enable(struct net *net);
+unsigned int nf_xlat_bind_skb(struct nf_xlat_bind *bind, struct sk_buff *skb,
+			      unsigned int hooknum);
+int nf_xlat_bind_init(void);
+void nf_xlat_bind_exit(void);
 
 #endif /* _NF_XLAT_H */

@@ -70,11 +70,18 @@ enum nft_xlat_flags {
  * - EAFNOSUPPORT: a mode that the table family cannot carry (an ip table
  *	holding "xlat from", an ip6 table holding "xlat to")
  * - EOPNOTSUPP: a hook other than netdev/inet ingress, prerouting or
- *	postrouting, or NFT_XLAT_F_OFFLOAD on a rule whose hook is not
- *	postrouting (only the direction translated on the way out carries
- *	the state the fast path needs)
- * - EPROTOTYPE: a base chain whose type is not filter (a nat chain only
- *	sees the first packet of a connection)
+ *	postrouting (nat chains: prerouting or postrouting), or
+ *	NFT_XLAT_F_OFFLOAD on a rule that is not in a postrouting filter
+ *	chain (only the direction translated on the way out carries the
+ *	state the fast path needs)
+ * - EPROTOTYPE: a base chain whose type is neither filter nor nat, or a
+ *	rule reached both from a nat chain, where it binds connections, and
+ *	from a filter chain, where it translates every packet
+ *
+ * In a filter chain the expression translates every packet it sees; in a
+ * nat chain it binds the connection of the first packet, as snat and dnat
+ * do, and every packet of that connection, both ways, is translated until
+ * its conntrack entry ends.
  */
 enum nft_xlat_attributes {
 	NFTA_XLAT_UNSPEC,
