@@ -75,6 +75,19 @@ busywait() {
 # listening NS PORT: a TCP socket listens on PORT in NS (for busywait).
 listening() { ip netns exec "$1" ss -Hltn "sport = :$2" | grep -q .; }
 
+# xlat_load_module: insmod the module under test, as the guest init does
+# (its dependencies first, where the kernel has them as modules).
+xlat_load_module() {
+	local ko=$BUILD/nft_xlat.ko dep deps=()
+	for dep in $(modinfo -F depends "$ko" | tr ',' ' '); do
+		[ -d "/sys/module/$dep" ] || deps+=("$dep")
+	done
+	if [ ${#deps[@]} -gt 0 ] && [ -d "/lib/modules/$(uname -r)" ]; then
+		modprobe -a "${deps[@]}" || return 1
+	fi
+	insmod "$ko"
+}
+
 # Rule installation.  nft learns "xlat" from the project's patch series;
 # stock nft neither parses nor lists it.  Probe once, then install every
 # xlat rule through nft when it understands the statement and through

@@ -28,6 +28,8 @@ table inet t {
 	chain output { type filter hook output priority 0; }
 	chain natpre { type nat hook prerouting priority -100; }
 	chain natpost { type nat hook postrouting priority 100; }
+	chain natin { type nat hook input priority 100; }
+	chain natout { type nat hook output priority -100; }
 	chain x { }
 	chain y { }
 	chain jpre { type filter hook prerouting priority -300; jump x; }
@@ -37,11 +39,13 @@ table inet t {
 table ip t4 {
 	chain pre { type filter hook prerouting priority -300; }
 	chain post { type filter hook postrouting priority 100; }
+	chain natpost { type nat hook postrouting priority 100; }
 	chain route { type route hook output priority 0; }
 }
 table ip6 t6 {
 	chain pre { type filter hook prerouting priority -300; }
 	chain post { type filter hook postrouting priority 100; }
+	chain natpre { type nat hook prerouting priority -100; }
 }
 EOF
 
@@ -88,6 +92,10 @@ done
 expect OK "offload, inet postrouting" -- inet t post xlat from $P offload
 expect OK "offload, ip postrouting" -- ip t4 post xlat to $P offload
 expect OK "offload, ip6 postrouting" -- ip6 t6 post xlat from $P offload
+expect OK "nat chain, inet prerouting" -- inet t natpre xlat from $P
+expect OK "nat chain, inet postrouting" -- inet t natpost xlat to $P
+expect OK "nat chain, ip postrouting" -- ip t4 natpost xlat to $P
+expect OK "nat chain, ip6 prerouting" -- ip6 t6 natpre xlat from $P
 
 expect EAFNOSUPPORT "ip table, from" -- ip t4 pre xlat from $P
 expect EAFNOSUPPORT "ip6 table, to" -- ip6 t6 pre xlat to $P
@@ -100,8 +108,11 @@ expect EOPNOTSUPP "offload, inet ingress" -- inet t ing xlat from $P offload
 expect EOPNOTSUPP "offload, netdev ingress" -- netdev nd in xlat from $P offload
 expect EOPNOTSUPP "offload, regular chain reached from prerouting" -- \
 	inet t x xlat from $P offload
-expect EPROTOTYPE "nat chain, prerouting" -- inet t natpre xlat from $P
-expect EPROTOTYPE "nat chain, postrouting" -- inet t natpost xlat from $P
+expect EOPNOTSUPP "nat chain, input" -- inet t natin xlat from $P
+expect EOPNOTSUPP "nat chain, output" -- inet t natout xlat from $P
+expect EOPNOTSUPP "offload, nat chain postrouting" -- \
+	inet t natpost xlat from $P offload
+expect EPROTOTYPE "route chain" -- ip t4 route xlat to $P
 for len in 0 24 33 95 97 128; do
 	expect ERANGE "prefix length /$len" -- inet t pre xlat from 2001:db8::/$len
 done
@@ -123,9 +134,15 @@ else
 	pass "jump from output to a chain holding xlat refused"
 fi
 if ip netns exec "$ns" nft add rule inet t jnat jump y 2>/dev/null; then
-	fail "jump from a nat chain to a chain holding xlat accepted"
+	pass "jump from a nat chain to a chain holding xlat accepted"
 else
-	pass "jump from a nat chain to a chain holding xlat refused"
+	fail "jump from a nat chain to a chain holding xlat refused"
+fi
+# One rule cannot bind connections and translate per packet both.
+if ip netns exec "$ns" nft add rule inet t jpre jump y 2>/dev/null; then
+	fail "a rule reached from a nat and a filter chain accepted"
+else
+	pass "a rule reached from a nat and a filter chain refused"
 fi
 
 # The rules read back as they were written.

@@ -549,16 +549,7 @@ load_start
 
 # The module: busy while a rule holds it, unloaded once none does, loaded
 # again like the guest init loads it.
-load_module() {
-	local dep deps=()
-	for dep in $(modinfo -F depends "$KO" | tr ',' ' '); do
-		[ -d "/sys/module/$dep" ] || deps+=("$dep")
-	done
-	if [ ${#deps[@]} -gt 0 ] && [ -d "/lib/modules/$(uname -r)" ]; then
-		modprobe -a "${deps[@]}" || return 1
-	fi
-	insmod "$KO"
-}
+load_module() { xlat_load_module; }
 # unload_module WHAT: rmmod, the module and its per-netns file gone.
 unload_module() {
 	if rmmod nft_xlat 2>"$TMPD/err" && [ ! -e /sys/module/nft_xlat ] &&

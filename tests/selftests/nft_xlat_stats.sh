@@ -17,7 +17,7 @@ NAMES=(4to6 6to4 icmp_err_4to6 icmp_err_6to4 frags_out icmp_sent
 	pass_nomap pass_loop pass_unsupp drop_malformed drop_csum drop_icmp_type
 	drop_icmp_inner drop_icmp_frag drop_udp_zero_csum drop_src_route
 	drop_routing_hdr drop_ext_hdr drop_too_big drop_no_route drop_nomem
-	drop_gso drop_ttl flow_add flow_fast)
+	drop_gso drop_ttl flow_add flow_fast bind drop_bind)
 PINGS=3
 
 checktool "python3 -V" "run the test without python3"
