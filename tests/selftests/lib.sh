@@ -73,6 +73,10 @@ busywait() {
 }
 
 # listening NS PORT: a TCP socket listens on PORT in NS (for busywait).
+# yields VALUE CMD [ARGS...]: CMD prints VALUE.  For busywait, which runs
+# its command again each time ("test "$(cmd)" = 0" would compare once).
+yields() { [ "$("${@:2}")" = "$1" ]; }
+
 listening() { ip netns exec "$1" ss -Hltn "sport = :$2" | grep -q .; }
 
 # xlat_load_module: insmod the module under test, as the guest init does

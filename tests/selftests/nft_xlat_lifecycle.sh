@@ -539,7 +539,7 @@ probe "post4, namespaces recreated"
 
 load_stop
 ip netns exec "$rtr" conntrack -F >/dev/null 2>&1
-if busywait 10000 test "$(ct_count)" = "$ct_base" &&
+if busywait 10000 yields "$ct_base" ct_count &&
    [ "$(ct_listed)" = "$ct_base" ]; then
 	pass "post4: conntrack back to $ct_base entries after the load and a flush"
 else
@@ -722,7 +722,7 @@ ask() {	# CMD: the client's answer
 }
 
 ip netns exec "$rtr" conntrack -F >/dev/null 2>&1
-busywait 5000 test "$(ct_count)" = 0
+busywait 5000 yields 0 ct_count
 drop0=$(ct_stat drop) early0=$(ct_stat early_drop) ifail0=$(ct_stat insert_failed)
 est=$(ask est)
 held=$(ask fill 2 $((CT_MAX + 16)))
@@ -779,7 +779,7 @@ if ! { busywait 20000 tcp_quiet "$c6" && busywait 20000 tcp_quiet "$c4"; }; then
 	echo "INFO: conntrack: port 7000 sockets still closing: $(tcp_closing "$c6" | wc -l) in c6, $(tcp_closing "$c4" | wc -l) in c4"
 fi
 ip netns exec "$rtr" conntrack -F >/dev/null 2>&1
-if busywait 10000 test "$(ct_count)" = 0 && [ "$(ct_listed)" = 0 ]; then
+if busywait 10000 yields 0 ct_count && [ "$(ct_listed)" = 0 ]; then
 	pass "conntrack: no entry left after the exhaustion and a flush"
 else
 	fail "conntrack: $(ct_count) entries, $(ct_listed) listed after the exhaustion and a flush"

@@ -253,7 +253,7 @@ else
 	fail "conntrack -D: answer $after_delete, 4to6 +$((t1 - t0)), $untranslated IPv4 packets on eth0"
 fi
 ip netns exec "$rtr" conntrack -F 2>/dev/null
-if busywait 5000 test "$(ip netns exec "$rtr" conntrack -C)" = 0; then
+if busywait 5000 yields 0 ip netns exec "$rtr" conntrack -C; then
 	pass "conntrack -F: no bound entry left"
 else
 	fail "conntrack -F: $(ip netns exec "$rtr" conntrack -C) entries left"
@@ -269,7 +269,7 @@ flood() {
 }
 bound() { ct_list | grep -c 'helper=xlat'; }
 load_rules && flood 300
-busywait 3000 test "$(bound)" = 2
+busywait 3000 yields 2 bound
 alive=$(bound)
 ip netns exec "$rtr" nft delete table ip xlat4
 ip netns exec "$rtr" nft delete table ip6 xlat6
@@ -289,10 +289,10 @@ fi
 wait $flooding
 if load_rules; then
 	flood 200
-	busywait 3000 test "$(bound)" = 2
+	busywait 3000 yields 2 bound
 	alive=$(bound)
 	ip netns del "$rtr"
-	if busywait 10000 test "$(cat /sys/module/nft_xlat/refcnt)" = 0; then
+	if busywait 10000 yields 0 cat /sys/module/nft_xlat/refcnt; then
 		pass "rtr deleted under traffic with $alive bound connections: its rules released"
 	else
 		fail "rtr deleted: nft_xlat refcnt $(cat /sys/module/nft_xlat/refcnt)"
