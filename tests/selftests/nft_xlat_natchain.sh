@@ -55,9 +55,30 @@ ip -n "$c4" route add default via 192.0.2.1
 ip netns exec "$rtr" sysctl -wq net.ipv4.ip_forward=1 \
 	net.ipv6.conf.all.forwarding=1 net.netfilter.nf_conntrack_acct=1
 
-# The reference ruleset; the xlat rules sit behind a jump so that stock
-# nft can load the rest and nft-xlat-rule add them.
+# The reference ruleset, with a counter before each xlat, loaded by nft
+# where it knows the statement; otherwise stock nft loads the rest and
+# nft-xlat-rule adds the xlat rules to chains the nat chains jump to.
+# XCHAIN4/XCHAIN6: the chains holding them.
 load_rules() {
+	if [ "$(xlat_nft_probe)" = nft ]; then
+		XCHAIN4=postrouting XCHAIN6=prerouting
+		ip netns exec "$rtr" nft -f - <<-EOF
+		table ip xlat4 {
+			chain postrouting {
+				type nat hook postrouting priority srcnat; policy accept;
+				ip daddr 0.0.0.0/0 oifname "eth0" counter xlat to $PFX
+			}
+		}
+		table ip6 xlat6 {
+			chain prerouting {
+				type nat hook prerouting priority dstnat; policy accept;
+				ip6 saddr $PFX iifname "eth0" counter xlat from $PFX
+			}
+		}
+		EOF
+		return
+	fi
+	XCHAIN4=x4 XCHAIN6=x6
 	ip netns exec "$rtr" nft -f - <<-EOF || return 1
 	table ip xlat4 {
 		chain x4 { }
@@ -96,6 +117,21 @@ if ! load_rules; then
 	exit "$ret"
 fi
 echo "INFO: rules installed with $(xlat_nft_probe)"
+if xlat_list "$rtr" ip xlat4 "$XCHAIN4" | grep -q "counter packets 0 bytes 0 xlat to $PFX\$" &&
+   xlat_list "$rtr" ip6 xlat6 "$XCHAIN6" | grep -q "counter packets 0 bytes 0 xlat from $PFX\$"; then
+	pass "the xlat rules of the nat chains read back unchanged"
+else
+	fail "the xlat rules read back as: $(xlat_list "$rtr" ip xlat4 "$XCHAIN4") $(xlat_list "$rtr" ip6 xlat6 "$XCHAIN6")"
+fi
+if [ "$(xlat_nft_probe)" = nft ]; then
+	json=$(ip netns exec "$rtr" nft -j list table ip xlat4)
+	if grep -q '"xlat": {"mode": "to", "prefix": {"prefix": {"addr": "64:ff9b::", "len": 96}}}' <<<"$json" &&
+	   ip netns exec "$rtr" nft -j list ruleset | ip netns exec "$rtr" nft -c -j -f -; then
+		pass "nft -j lists the nat-chain xlat rule, and takes its JSON back"
+	else
+		fail "nft -j list: $json"
+	fi
+fi
 
 xstat() { ip netns exec "$rtr" awk -v n="$1" '$1 == n { print $2 }' /proc/net/stat/nft_xlat; }
 rule_packets() { xlat_counter "$rtr" "$@" | cut -d' ' -f1; }
@@ -168,7 +204,7 @@ done
 
 # Four connections each way (ping, UDP, two TCP): the rules saw their
 # first packets only; every other packet was translated by the bindings.
-r4=$(rule_packets ip xlat4 x4) r6=$(rule_packets ip6 xlat6 x6)
+r4=$(rule_packets ip xlat4 "$XCHAIN4") r6=$(rule_packets ip6 xlat6 "$XCHAIN6")
 if [ "$r4" = 4 ] && [ "$r6" = 4 ]; then
 	pass "rule counters: 4 packets each, the first of each connection"
 else
