@@ -521,6 +521,31 @@ cfg_xlat_post() {
 	xlat_chain inet xlat x64 from && xlat_chain inet xlat x46 to
 }
 
+# The reference ruleset: xlat in nat chains, which bind each connection
+# (6->4 bound at ip6 prerouting, 4->6 at ip postrouting).  One conntrack
+# entry per flow: the baseline is forwarding with conntrack.
+tests_xlat_nat="pps:xlat-nat-64:siit64 pps:xlat-nat-46:siit46 tcp:xlat-nat:siit64"
+cfg_xlat_nat() {
+	need_xlat || return 1
+	nsx "$rtr" nft -f - <<-EOF || return 1
+	table ip xlat4 {
+		chain x46 { }
+		chain post {
+			type nat hook postrouting priority srcnat;
+			oifname "r6" jump x46
+		}
+	}
+	table ip6 xlat6 {
+		chain x64 { }
+		chain pre {
+			type nat hook prerouting priority dstnat;
+			iifname "r6" ip6 saddr $PFX jump x64
+		}
+	}
+	EOF
+	xlat_chain ip6 xlat6 x64 from && xlat_chain ip xlat4 x46 to
+}
+
 # The lab's ruleset (tests/lab/lab.sh): 6->4 at ingress, 4->6 at
 # postrouting, conntrack on the IPv4 leg and a stateful forward chain.
 tests_xlat_lab="pps:xlat-lab-64:siit64 pps:xlat-lab-46:siit46 tcp:xlat-lab:siit64"
@@ -850,7 +875,7 @@ measure_scale() {
 	done
 }
 
-CONFIGS="fwd fwd_ct fwd_ct_masq fwd_ft xlat_in xlat_pre xlat_post xlat_lab xlat_lab_ft
+CONFIGS="fwd fwd_ct fwd_ct_masq fwd_ft xlat_in xlat_pre xlat_post xlat_nat xlat_lab xlat_lab_ft
 	xlat_nat64 xlat_nat64_ft jool_siit jool_nat64 tayga xlat_nat64_scale jool_nat64_scale"
 # The multi-stream TCP test is left out where it adds little (the IPv4
 # conntrack ceiling, which no translated case uses as its baseline), to
