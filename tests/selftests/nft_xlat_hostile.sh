@@ -3,7 +3,8 @@
 #
 # Hostile traffic through nft_xlat, in both modes (xlat to: IPv4 -> IPv6,
 # xlat from: IPv6 -> IPv4) and at every hook (netdev ingress, ip/ip6
-# prerouting, ip/ip6 postrouting).  build/<rel>/xlat-fuzz
+# prerouting, ip/ip6 postrouting, and the nat chains that bind
+# connections: ip6 prerouting for from, ip postrouting for to).  build/<rel>/xlat-fuzz
 # (tools/xlat-fuzz/xlat-fuzz.c) sends HOSTILE_PACKETS frames per (mode,
 # hook) from the sending side with AF_PACKET: truncated headers, lying
 # length fields, bad checksums, ICMP errors with absent, cut, nested or
@@ -54,7 +55,8 @@
 #    postrouting the kernel's input validation, routing and forwarding
 #    drop some packets before the hook, and the ip/ip6 chain sees no frame
 #    of the other family: rule packets <= sent and sum(outcomes) == rule
-#    packets.
+#    packets.  In nat chains the rule sees the first packet of each
+#    connection only: rule packets <= sent, and some connections bound.
 #
 # HOSTILE_PACKETS (default 20000) frames per (mode, hook); HOSTILE_MODES
 # and HOSTILE_HOOKS narrow the matrix.
@@ -68,7 +70,7 @@ PACKETS=${HOSTILE_PACKETS:-20000}
 SEED=${HOSTILE_SEED:-20261122}
 [ "$SEED" = random ] && SEED=$(( ($(date +%s) * 1000 + RANDOM) % 4294967296 ))
 MODES=${HOSTILE_MODES:-from to}
-HOOKS=${HOSTILE_HOOKS:-ingress prerouting postrouting}
+HOOKS=${HOSTILE_HOOKS:-ingress prerouting postrouting nat}
 FUZZ=${XLAT_FUZZ:-$BUILD/xlat-fuzz}
 GENMAC=02:58:4c:41:54:01
 OUTCOMES='^(4to6|6to4|pass_nomap|pass_loop|pass_unsupp|drop_.*)$'
@@ -143,6 +145,25 @@ rules() {
 		}
 		EOF
 		;;
+	nat)	# where the reference ruleset binds each way
+		if [ "$mode" = from ]; then
+			ip netns exec "$rtr" nft -f - <<-EOF
+			table $fam hx {
+				chain x { }
+				chain pre { type nat hook prerouting priority dstnat;
+					    iifname "$iif" ether saddr $GENMAC jump x; }
+			}
+			EOF
+		else
+			ip netns exec "$rtr" nft -f - <<-EOF
+			table $fam hx {
+				chain x { }
+				chain post { type nat hook postrouting priority srcnat;
+					     iifname "$iif" oifname "$oif" jump x; }
+			}
+			EOF
+		fi
+		;;
 	esac || return 1
 	xlat_rule "$rtr" "$fam" hx x counter xlat "$mode" "$PFX" >&2 || return 1
 	echo "$fam"
@@ -165,7 +186,7 @@ hdr_errors() {
 
 run() {	# MODE HOOK
 	local mode=$1 hook=$2 fam txns txdev rxns rxdev mac out rule sent
-	local other sum frags t0 t1 dmesg0 kr he0 he1 what
+	local other sum frags t0 t1 dmesg0 kr he0 he1 what binds
 	what="$mode/$hook"
 	if [ "$mode" = from ]; then
 		txns=$c6 txdev=c6-r rxns=$c4 rxdev=c4-r mac=$R6_MAC
@@ -221,8 +242,21 @@ run() {	# MODE HOOK
 		grep '^#' <<<"$out"
 	fi
 
+	binds=$(awk '$1 == "bind" { print $2 }' "$TMPD/delta")
 	if [ -z "$sent" ] || [ -z "$rule" ]; then
 		fail "$what: counters: no figures (sent '$sent', rule '$rule')"
+	elif [ "$hook" = nat ]; then
+		# The rule sees each connection's first packet; the bindings
+		# translate the rest, conntrack drops what it finds invalid.
+		if [ "$rule" -le "$sent" ] && [ "${binds:-0}" -gt 0 ] &&
+		   [ "$binds" -le "$rule" ]; then
+			pass "$what: counters: rule $rule <= sent $sent, $binds connections bound"
+		else
+			fail "$what: counters: rule $rule (sent $sent), bound ${binds:-0}"
+		fi
+		# Bound entries left would take the next runs' packets.
+		ip netns exec "$rtr" nft flush ruleset
+		ip netns exec "$rtr" conntrack -F >/dev/null 2>&1
 	elif [ -n "$frags" ]; then
 		fail "$what: counters: frags_out moved ($frags): no packet should be split"
 	elif [ "$hook" = ingress ]; then
