@@ -117,8 +117,9 @@ if ! load_rules; then
 	exit "$ret"
 fi
 echo "INFO: rules installed with $(xlat_nft_probe)"
-if xlat_list "$rtr" ip xlat4 "$XCHAIN4" | grep -q "counter packets 0 bytes 0 xlat to $PFX\$" &&
-   xlat_list "$rtr" ip6 xlat6 "$XCHAIN6" | grep -q "counter packets 0 bytes 0 xlat from $PFX\$"; then
+# (nft-xlat-rule ends each rule with its handle.)
+if xlat_list "$rtr" ip xlat4 "$XCHAIN4" | grep -Eq "counter packets 0 bytes 0 xlat to $PFX( #|\$)" &&
+   xlat_list "$rtr" ip6 xlat6 "$XCHAIN6" | grep -Eq "counter packets 0 bytes 0 xlat from $PFX( #|\$)"; then
 	pass "the xlat rules of the nat chains read back unchanged"
 else
 	fail "the xlat rules read back as: $(xlat_list "$rtr" ip xlat4 "$XCHAIN4") $(xlat_list "$rtr" ip6 xlat6 "$XCHAIN6")"
