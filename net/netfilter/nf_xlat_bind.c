@@ -180,7 +180,8 @@ static void nf_xlat_bind_use(struct nf_xlat_bind *bind)
 }
 
 /* The binding of @ct, or NULL if it has none. */
-static const struct nf_xlat_bind_data *nf_xlat_bind_data(const struct nf_conn *ct)
+static const struct nf_xlat_bind_data *
+nf_xlat_bind_data(const struct nf_conn *ct)
 {
 	struct nf_conn_help *help = nfct_help(ct);
 
@@ -307,6 +308,7 @@ static unsigned int nf_xlat_bind_orig_hook(void *priv, struct sk_buff *skb,
 	const struct nf_xlat_bind_data *data;
 	enum ip_conntrack_info ctinfo;
 	struct nf_xlat_bind *bind;
+	enum nf_xlat_hook hook;
 	struct nf_conn *ct;
 
 	ct = nf_ct_get(skb, &ctinfo);
@@ -318,12 +320,11 @@ static unsigned int nf_xlat_bind_orig_hook(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 
 	bind = data->bind;
+	hook = state->hook == NF_INET_PRE_ROUTING ? NF_XLAT_HOOK_BOUND_IN :
+						    NF_XLAT_HOOK_POSTROUTING;
 	return nf_xlat_bound_verdict(state->net,
 				     nf_xlat_skb(&bind->cfg, bind->to6,
-						 state->net, skb,
-						 state->hook == NF_INET_PRE_ROUTING ?
-						 NF_XLAT_HOOK_BOUND_IN :
-						 NF_XLAT_HOOK_POSTROUTING));
+						 state->net, skb, hook));
 }
 
 /* ICMP or ICMPv6 error: what conntrack relates to an entry. */
