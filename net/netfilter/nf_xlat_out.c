@@ -488,9 +488,21 @@ static int nf_xlat_one(struct nf_xlat_pkt *xp, struct sk_buff *skb, bool to6,
 		nf_xlat_deliver_in(skb);
 		break;
 	case NF_XLAT_HOOK_PREROUTING:
+		nf_xlat_deliver_rcv(xp->net, skb, false);
+		break;
 	case NF_XLAT_HOOK_BOUND_IN:
-		nf_xlat_deliver_rcv(xp->net, skb,
-				    hook == NF_XLAT_HOOK_BOUND_IN);
+		/* A fragment that kept its entry would wait for the others
+		 * in the new family's reassembly queue (its defrag hook
+		 * gathers packets that have an entry when NAT is built),
+		 * and a netns exit purges that queue only after conntrack's
+		 * own exit has waited for every entry to go: fragments go
+		 * on untracked.
+		 */
+		if (xp->frag) {
+			nf_reset_ct(skb);
+			nf_ct_set(skb, NULL, IP_CT_UNTRACKED);
+		}
+		nf_xlat_deliver_rcv(xp->net, skb, true);
 		break;
 	case NF_XLAT_HOOK_POSTROUTING:
 		nf_xlat_deliver_out(xp->net, skb, dst);
