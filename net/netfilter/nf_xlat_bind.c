@@ -179,15 +179,19 @@ static void nf_xlat_bind_use(struct nf_xlat_bind *bind)
 	atomic_inc(&bn->bound[!bind->to6]);
 }
 
-/* The binding of @ct, or NULL if it has none. */
+/* The binding of @ct, or NULL if it has none.  An entry that ctnetlink
+ * created with the helper's name has none either: it has no translation.
+ */
 static const struct nf_xlat_bind_data *
 nf_xlat_bind_data(const struct nf_conn *ct)
 {
 	struct nf_conn_help *help = nfct_help(ct);
+	const struct nf_xlat_bind_data *data;
 
 	if (!help || rcu_access_pointer(help->helper) != nf_xlat_helper)
 		return NULL;
-	return (const struct nf_xlat_bind_data *)help->data;
+	data = (const struct nf_xlat_bind_data *)help->data;
+	return data->bind ? data : NULL;
 }
 
 static int nf_xlat_helper_help(struct sk_buff *skb, unsigned int protoff,
@@ -202,7 +206,7 @@ static void nf_xlat_helper_destroy(struct nf_conn *ct)
 	const struct nf_xlat_bind_data *data = nf_xlat_bind_data(ct);
 	struct nf_xlat_bind *bind;
 
-	if (!data || !data->bind)
+	if (!data)
 		return;
 	bind = data->bind;
 	atomic_dec(&nf_xlat_bind_pernet(bind->net)->bound[!bind->to6]);
