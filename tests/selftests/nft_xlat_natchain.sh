@@ -15,8 +15,8 @@
 # Each way: ping, UDP echo and TCP (several MB each way) byte for byte;
 # the rule counters see the first packet of each connection only, the
 # module and a capture on eth0 see every packet translated; one conntrack
-# entry per connection with both directions counted and helper=xlat; ct
-# state established in the forward chain of both families and no packet
+# entry per connection with both directions counted and helper=xlat, and
+# one conntrack -E event for it; ct state established in the forward chain of both families and no packet
 # forwarded untracked; bound connections outlive their rules;
 # conntrack -D ends the translation.  Then module unload and netns
 # deletion under traffic with bound connections alive.
@@ -172,6 +172,9 @@ ip netns exec "$rtr" tcpdump -i eth0 -nn -w "$TMPD/eth0.pcap" 2>/dev/null &
 cap=$!
 sleep 1
 ip netns exec "$rtr" conntrack -F 2>/dev/null
+ip netns exec "$rtr" conntrack -E -e NEW > "$TMPD/events" 2>/dev/null &
+events=$!
+sleep 0.5
 pre4=$(xstat 4to6) pre6=$(xstat 6to4) bind0=$(xstat bind)
 
 declare -A ping udp
@@ -223,6 +226,17 @@ if [ "$binds" = 8 ] && [ "$v4_on_eth0" = 0 ] && [ "$n4" -gt 8 ] &&
 	pass "every packet translated: 8 bindings, 4to6 $n4, 6to4 $n6, $v6_on_eth0 IPv6 packets on eth0, no IPv4"
 else
 	fail "bindings $binds (8), 4to6 $n4, 6to4 $n6, on eth0: $v6_on_eth0 IPv6 and $v4_on_eth0 IPv4 packets"
+fi
+
+kill "$events" 2>/dev/null
+wait "$events" 2>/dev/null
+new4=$(grep -c '\[NEW\] udp .*src=192\.0\.2\.2 .*sport=40004 ' "$TMPD/events")
+new6=$(grep -c "\[NEW\] udp .*src=$C6 .*sport=40006 " "$TMPD/events")
+if [ "$new4" = 1 ] && [ "$new6" = 1 ]; then
+	pass "conntrack -E: one NEW event for each UDP connection, in its first packet's family"
+else
+	fail "conntrack -E: $new4 NEW events for the c4 flow, $new6 for the c6 flow"
+	sed 's/^/INFO:   /' "$TMPD/events"
 fi
 
 # One entry per connection, in the family of its first packet, with both
