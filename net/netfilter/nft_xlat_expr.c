@@ -9,9 +9,9 @@
  * in a nat chain it binds the connection of the first packet, whose every
  * packet is then translated (nf_xlat_bind.c).  The expression is terminal:
  * a translated packet belongs to the other family and is delivered by
- * nf_xlat_out.c.  A packet it delivered is
- * never translated again on the device it was delivered on (the loop
- * guard, see nf_xlat_out.c), so no ruleset can make it loop.
+ * nf_xlat_out.c.  A packet it delivered is never translated again on the
+ * device it was delivered on (the loop guard, see nf_xlat_out.c), so no
+ * ruleset can make it loop.
  */
 #include <linux/module.h>
 #include <linux/netlink.h>
